@@ -1,0 +1,172 @@
+//! The public entry point: a loaded pack that codes text.
+
+use crate::decode::{self, Step};
+use crate::error::{CodeError, PackError};
+use crate::features::{featurise, Features};
+use crate::model::{NodeScorer, QuantisedModel};
+use crate::pack::{read_pack, BackoffRule, PackHeader, FORMAT_VERSION};
+use crate::result::{CodeResult, CodeStatus, CodedResult, ModelInfo, PathStep, Record, Suggestion, UncodedReason};
+use crate::tree::Tree;
+
+/// Most records one synchronous batch may hold (as the ABS service).
+pub const MAX_BATCH: usize = 300;
+/// Most suggestions one call may ask for.
+pub const MAX_K: usize = 50;
+/// Longest title plus tasks, in characters, that will be coded.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+/// Suggestions attached to an uncoded record.
+pub const UNCODED_SUGGESTIONS: usize = 3;
+/// Beam width for top-k search, as a multiple of k (and at least [`MIN_BEAM`]).
+const BEAM_PER_K: usize = 2;
+const MIN_BEAM: usize = 10;
+
+/// A model pack, loaded and checked, ready to code text. Cheap to share across threads.
+#[derive(Clone, Debug)]
+pub struct Coder {
+    header: PackHeader,
+    model: QuantisedModel,
+    backoff: BackoffRule,
+    non_classification: Vec<String>,
+}
+
+impl Coder {
+    /// Loads a pack from its bytes; every kind of damage is a [`PackError`], never a panic.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Coder, PackError> {
+        let (header, payload) = read_pack(bytes)?;
+        let model = QuantisedModel::from_payload(&payload, header.features.buckets)?;
+        let b = payload.backoff;
+        if !(b.min_conditional.is_finite() && b.min_joint.is_finite()) {
+            return Err(PackError::Invalid("back-off thresholds are not finite".into()));
+        }
+        Ok(Coder { header, model, backoff: b, non_classification: payload.non_classification })
+    }
+
+    pub fn header(&self) -> &PackHeader {
+        &self.header
+    }
+
+    pub fn model(&self) -> &QuantisedModel {
+        &self.model
+    }
+
+    pub fn backoff(&self) -> BackoffRule {
+        self.backoff
+    }
+
+    /// Features of a title and tasks under this pack's parameters.
+    pub fn features(&self, title: &str, tasks: &str) -> Features {
+        featurise(&self.header.features, title, tasks)
+    }
+
+    /// The `k` most likely occupations for the text, best first.
+    pub fn suggest(&self, title: &str, tasks: &str, k: usize) -> Result<Vec<Suggestion>, CodeError> {
+        if k == 0 || k > MAX_K {
+            return Err(CodeError::BadK { k, max: MAX_K });
+        }
+        let x = self.features(title, tasks);
+        if x.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self.suggest_features(&x, k))
+    }
+
+    fn suggest_features(&self, x: &Features, k: usize) -> Vec<Suggestion> {
+        let width = (k * BEAM_PER_K).max(MIN_BEAM);
+        decode::beam(&self.model, x, k, width).iter().map(|p| self.suggestion(p)).collect()
+    }
+
+    /// Codes one record: the most detailed code the model is sure enough of, or a reason.
+    pub fn code(&self, record: &Record) -> CodeResult {
+        let uncoded = |reason, suggestions| CodeResult {
+            id: record.id.clone(),
+            code_status: CodeStatus::Unsuccessful,
+            results: Vec::new(),
+            reason: Some(reason),
+            suggestions,
+        };
+        if record.title.chars().count() + record.tasks.chars().count() > MAX_TEXT_CHARS {
+            return uncoded(UncodedReason::TooLong, Vec::new());
+        }
+        let x = self.features(&record.title, &record.tasks);
+        if x.is_empty() {
+            return uncoded(UncodedReason::Empty, Vec::new());
+        }
+        if !self.model.recognises(&x) {
+            return uncoded(UncodedReason::Unrecognised, Vec::new());
+        }
+        let path = decode::greedy(&self.model, &x, &self.backoff);
+        let Some(last) = path.last() else {
+            return uncoded(UncodedReason::Uncertain, self.suggest_features(&x, UNCODED_SUGGESTIONS));
+        };
+        let node = self.model.tree().node(last.node);
+        CodeResult {
+            id: record.id.clone(),
+            code_status: CodeStatus::Successful,
+            results: vec![CodedResult {
+                code_category: node.code.clone(),
+                code_label: node.label.clone(),
+                code_confidence: last.joint,
+                code_level: node.digits(),
+                path: self.path_steps(&path),
+            }],
+            reason: None,
+            suggestions: Vec::new(),
+        }
+    }
+
+    /// Codes up to [`MAX_BATCH`] records, in order.
+    pub fn code_batch(&self, records: &[Record]) -> Result<Vec<CodeResult>, CodeError> {
+        if records.len() > MAX_BATCH {
+            return Err(CodeError::BatchTooLarge { len: records.len(), max: MAX_BATCH });
+        }
+        Ok(records.iter().map(|r| self.code(r)).collect())
+    }
+
+    /// Describes the loaded pack.
+    pub fn info(&self) -> ModelInfo {
+        let tree = self.model.tree();
+        let occupations = tree.nodes.iter().filter(|n| n.depth == 5).count();
+        ModelInfo {
+            classification: self.header.classification.clone(),
+            classification_version: self.header.classification_version.clone(),
+            trainer_version: self.header.trainer_version.clone(),
+            format_version: FORMAT_VERSION,
+            coder_version: env!("CARGO_PKG_VERSION").to_string(),
+            groups: tree.nodes.len() - 1 - occupations,
+            occupations,
+            weights: self.model.nnz(),
+            buckets: self.header.features.buckets,
+            min_conditional: self.backoff.min_conditional,
+            min_joint: self.backoff.min_joint,
+            non_classification_codes: self.non_classification.clone(),
+        }
+    }
+
+    /// Label of a code in this classification, if it exists.
+    pub fn label(&self, code: &str) -> Option<&str> {
+        let tree = self.model.tree();
+        tree.find(code).map(|i| tree.node(i).label.as_str())
+    }
+
+    fn suggestion(&self, path: &[Step]) -> Suggestion {
+        let last = path.last().expect("beam paths are non-empty");
+        let node = self.model.tree().node(last.node);
+        Suggestion {
+            code: node.code.clone(),
+            label: node.label.clone(),
+            level: node.digits(),
+            confidence: last.joint,
+            path: self.path_steps(path),
+        }
+    }
+
+    fn path_steps(&self, path: &[Step]) -> Vec<PathStep> {
+        let tree: &Tree = self.model.tree();
+        path.iter()
+            .map(|s| {
+                let n = tree.node(s.node);
+                PathStep { code: n.code.clone(), label: n.label.clone(), level: n.digits(), conditional: s.conditional, joint: s.joint }
+            })
+            .collect()
+    }
+}

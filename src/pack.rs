@@ -1,0 +1,197 @@
+//! The model pack: the compact, quantised file the trainer writes and the coder reads.
+//!
+//! Layout (all integers little-endian), documented byte by byte in `docs`-free form in README:
+//!
+//! ```text
+//! magic "OCPK" | format version u16 | header length u32 | header (postcard)
+//!              | payload length u32 | payload (postcard) | CRC-32 (IEEE) of everything before it
+//! ```
+//!
+//! The header is decoded first so that a pack built for another normaliser, hash or format is
+//! refused before the (large) payload is touched. Bytes are treated as hostile: every length is
+//! checked against what is present, and every index in the payload is validated once on load
+//! (see [`crate::model`]), so scoring never indexes out of bounds.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::PackError;
+use crate::features::FeatureParams;
+
+pub const MAGIC: [u8; 4] = *b"OCPK";
+pub const FORMAT_VERSION: u16 = 1;
+/// Conventional file extension of model packs.
+pub const EXTENSION: &str = "ocpk";
+/// Refuse absurd header sizes before allocating for them.
+const MAX_HEADER_LEN: u32 = 1 << 20;
+const PREFIX_LEN: usize = 4 + 2 + 4;
+
+/// What a reader must know before it decodes the payload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PackHeader {
+    /// Machine name: `osca2024` or `anzsco2022`.
+    pub classification: String,
+    /// Human name and version, e.g. "OSCA 2024 v1.0".
+    pub classification_version: String,
+    /// `model-pack` version that built the pack.
+    pub trainer_version: String,
+    /// Version of [`crate::normalise`] rules the features were built with.
+    pub normaliser_version: u16,
+    /// Name of the feature hash, see [`crate::features::HASH_NAME`].
+    pub hash: String,
+    pub features: FeatureParams,
+    /// Quantisation scheme, e.g. "i8-symmetric-per-node".
+    pub quantisation: String,
+}
+
+/// One node of the classification tree, as stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NodeRecord {
+    pub code: String,
+    pub label: String,
+    /// Index of the parent node; the root (index 0) has itself as parent.
+    pub parent: u32,
+}
+
+/// The linear classifier of one internal node, quantised and sparse.
+///
+/// Feature-major: for the k-th stored feature id, entries `row_starts[k]..row_starts[k+1]` of
+/// `children`/`weights` hold (child index, quantised weight). On the wire, ids are
+/// delta-encoded and row starts are row lengths, which postcard's varints store in a byte or two.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClassifierRecord {
+    /// Index of the node this classifier chooses among the children of.
+    pub node: u32,
+    /// Multiplier applied to decision values before the softmax (fitted on held-out data).
+    pub temperature: f32,
+    /// Dequantisation scale: weight = quantised * scale.
+    pub scale: f32,
+    /// Bias per child, in the order of the node's children.
+    pub bias: Vec<f32>,
+    /// Feature ids as differences from the previous id (first from 0).
+    pub id_deltas: Vec<u32>,
+    /// Number of (child, weight) entries for each feature id.
+    pub row_lens: Vec<u16>,
+    pub children: Vec<u8>,
+    pub weights: Vec<i8>,
+}
+
+/// When greedy decoding stops and returns a less detailed code.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BackoffRule {
+    /// The chosen child's conditional probability must be at least this to descend.
+    pub min_conditional: f32,
+    /// The joint probability (product of conditionals so far) must stay at least this.
+    pub min_joint: f32,
+}
+
+/// Everything else in the pack.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PackPayload {
+    /// Tree nodes; index 0 is the synthetic root, parents come before children.
+    pub nodes: Vec<NodeRecord>,
+    pub classifiers: Vec<ClassifierRecord>,
+    pub backoff: BackoffRule,
+    /// Codes that are not occupations (retired, unemployed, ...), see README.
+    pub non_classification: Vec<String>,
+}
+
+/// Serialises a pack. Used by the trainer and by tests; the layout is the module doc's.
+pub fn write_pack(header: &PackHeader, payload: &PackPayload) -> Result<Vec<u8>, PackError> {
+    let head = postcard::to_allocvec(header).map_err(|e| PackError::BadHeader(e.to_string()))?;
+    let body = postcard::to_allocvec(payload).map_err(|e| PackError::BadPayload(e.to_string()))?;
+    let mut out = Vec::with_capacity(PREFIX_LEN + head.len() + 4 + body.len() + 4);
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&len_u32(head.len())?.to_le_bytes());
+    out.extend_from_slice(&head);
+    out.extend_from_slice(&len_u32(body.len())?.to_le_bytes());
+    out.extend_from_slice(&body);
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    Ok(out)
+}
+
+fn len_u32(len: usize) -> Result<u32, PackError> {
+    u32::try_from(len).map_err(|_| PackError::Invalid(format!("section of {len} bytes exceeds 4 GiB")))
+}
+
+/// Reads and checks only the header (cheap; used to show model metadata and to refuse early).
+pub fn read_header(bytes: &[u8]) -> Result<PackHeader, PackError> {
+    let (header, _) = split(bytes)?;
+    Ok(header)
+}
+
+/// Reads a whole pack, checking magic, version, lengths, checksum and compatibility.
+pub fn read_pack(bytes: &[u8]) -> Result<(PackHeader, PackPayload), PackError> {
+    let (header, body) = split(bytes)?;
+    let payload: PackPayload = postcard::from_bytes(body).map_err(|e| PackError::BadPayload(e.to_string()))?;
+    Ok((header, payload))
+}
+
+fn split(bytes: &[u8]) -> Result<(PackHeader, &[u8]), PackError> {
+    if bytes.len() < PREFIX_LEN {
+        return Err(PackError::TooShort { len: bytes.len() });
+    }
+    let magic: [u8; 4] = bytes[0..4].try_into().expect("length checked");
+    if magic != MAGIC {
+        return Err(PackError::BadMagic { found: magic });
+    }
+    let version = u16::from_le_bytes([bytes[4], bytes[5]]);
+    if version != FORMAT_VERSION {
+        return Err(PackError::UnsupportedVersion { found: version, supported: FORMAT_VERSION });
+    }
+    let head_len = u32::from_le_bytes(bytes[6..10].try_into().expect("length checked"));
+    if head_len > MAX_HEADER_LEN {
+        return Err(PackError::BadHeader(format!("header length {head_len} exceeds the {MAX_HEADER_LEN}-byte limit")));
+    }
+    let head_end = PREFIX_LEN as u64 + u64::from(head_len);
+    let need = head_end + 4;
+    if (bytes.len() as u64) < need + 4 {
+        return Err(PackError::Truncated { expected: need + 4, found: bytes.len() });
+    }
+    let head_end = head_end as usize;
+    let body_len = u32::from_le_bytes(bytes[head_end..head_end + 4].try_into().expect("length checked"));
+    let body_start = head_end + 4;
+    let total = body_start as u64 + u64::from(body_len) + 4;
+    if (bytes.len() as u64) < total {
+        return Err(PackError::Truncated { expected: total, found: bytes.len() });
+    }
+    if bytes.len() as u64 > total {
+        return Err(PackError::TrailingBytes { extra: (bytes.len() as u64 - total) as usize });
+    }
+    let crc_at = bytes.len() - 4;
+    let stored = u32::from_le_bytes(bytes[crc_at..].try_into().expect("length checked"));
+    let computed = crc32fast::hash(&bytes[..crc_at]);
+    if stored != computed {
+        return Err(PackError::ChecksumMismatch { stored, computed });
+    }
+    let header: PackHeader =
+        postcard::from_bytes(&bytes[PREFIX_LEN..head_end]).map_err(|e| PackError::BadHeader(e.to_string()))?;
+    check_compatible(&header)?;
+    Ok((header, &bytes[body_start..crc_at]))
+}
+
+fn check_compatible(header: &PackHeader) -> Result<(), PackError> {
+    use crate::features::HASH_NAME;
+    use crate::normalise::NORMALISER_VERSION;
+    if header.hash != HASH_NAME {
+        return Err(PackError::Incompatible { what: "feature hash", found: header.hash.clone(), expected: HASH_NAME.into() });
+    }
+    if header.normaliser_version != NORMALISER_VERSION {
+        return Err(PackError::Incompatible {
+            what: "normaliser version",
+            found: header.normaliser_version.to_string(),
+            expected: NORMALISER_VERSION.to_string(),
+        });
+    }
+    if header.quantisation != QUANTISATION {
+        return Err(PackError::Incompatible { what: "quantisation", found: header.quantisation.clone(), expected: QUANTISATION.into() });
+    }
+    if header.features.buckets == 0 {
+        return Err(PackError::Invalid("feature bucket count is zero".into()));
+    }
+    Ok(())
+}
+
+/// The only quantisation scheme this reader implements.
+pub const QUANTISATION: &str = "i8-symmetric-per-node";
