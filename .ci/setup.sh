@@ -11,6 +11,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TC="$ROOT/.toolchain"
 WEB="$TC/rustc-web"
+# CI runs in a fresh clone on the same machine: keep downloads and the built
+# wasm-bindgen outside the work tree too, so such a run needn't rebuild them.
+CACHE="${OCC_SETUP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/occupation-coder-setup}"
 export DEBIAN_FRONTEND=noninteractive
 log() { printf '[setup] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
@@ -24,7 +27,7 @@ apt_update() {
   APT_UPDATED=1
 }
 # A fresh image may have no package lists at all.
-compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null || apt_update
+compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null || apt_update
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 apt_install() { # install only the packages that are missing; retry after an update
@@ -54,16 +57,23 @@ setup_rustc_web() {
   [ -n "$llvm" ] || { echo "cannot find the LLVM of libstd-rust-web-$mm" >&2; exit 1; }
   local pkgs=("rustc-web=$ver" "libstd-rust-web-$mm=$ver" "libstd-rust-web-dev=$ver"
               "rust-web-src=$ver" "libllvm$llvm" "lld-$llvm")
-  log "fetching Debian ${pkgs[*]}"
   # Runtime libraries the unpacked binaries link against (normally already there)
   # plus the C toolchain rustc-web depends on for host build scripts.
   apt_install gcc libc6-dev binutils libedit2 libffi8 libxml2 libz3-4 libzstd1 zlib1g
-  local dl="$TC/.debs"; rm -rf "$dl"; mkdir -p "$dl"
-  (cd "$dl" && apt-get download -q "${pkgs[@]}" >/dev/null) ||
-    { apt_update; (cd "$dl" && apt-get download -q "${pkgs[@]}" >/dev/null); }
+  local dl="$CACHE/debs-$ver"
+  if [ ! -f "$dl/.complete" ]; then
+    rm -rf "$CACHE"/debs-*; mkdir -p "$dl"
+    log "fetching Debian ${pkgs[*]}"
+    # Sandbox user root: _apt may not be able to write into our folders.
+    local get=(apt-get download -q -o APT::Sandbox::User=root "${pkgs[@]}")
+    (cd "$dl" && "${get[@]}" >/dev/null) || { apt_update; (cd "$dl" && "${get[@]}" >/dev/null); }
+    touch "$dl/.complete"
+  else
+    log "using cached Debian packages in $dl"
+  fi
+  log "unpacking into $WEB"
   rm -rf "$WEB"; mkdir -p "$WEB"
   local deb; for deb in "$dl"/*.deb; do dpkg -x "$deb" "$WEB"; done
-  rm -rf "$dl"
   # Fail here, not in the first build, if a shared library is missing.
   local miss
   miss=$(LD_LIBRARY_PATH="$WEB/usr/lib/x86_64-linux-gnu" ldd "$WEB/usr/bin/rustc" \
@@ -81,23 +91,30 @@ fi
 
 # --- wasm-bindgen-cli ----------------------------------------------------
 # The CLI must be exactly the version of the wasm-bindgen crate in the build.
-wb_version() {
-  if [ -f "$ROOT/Cargo.lock" ]; then
-    awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' "$ROOT/Cargo.lock"
-  else
-    sed -nE 's/^wasm-bindgen[[:space:]]*=[[:space:]]*"=?([0-9][^"]*)".*/\1/p;
-              s/^wasm-bindgen[[:space:]]*=.*version[[:space:]]*=[[:space:]]*"=?([0-9][^"]*)".*/\1/p' \
-        "$ROOT/Cargo.toml" | head -n1
-  fi
-}
-WB=$(wb_version)
+lock_wb() { [ -f "$ROOT/Cargo.lock" ] &&
+  awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' "$ROOT/Cargo.lock"; }
+toml_wb() { # wasm-bindgen = "=0.2.130"  or  wasm-bindgen = { version = "=0.2.130", ... }
+  sed -nE 's/^wasm-bindgen[[:space:]]*=[[:space:]]*"=?([0-9][^"]*)".*/\1/p;
+            s/^wasm-bindgen[[:space:]]*=.*version[[:space:]]*=[[:space:]]*"=?([0-9][^"]*)".*/\1/p' \
+      "$ROOT/Cargo.toml" | head -n1; }
+WB=$(lock_wb || true); [ -n "$WB" ] || WB=$(toml_wb)
 [ -n "$WB" ] || { echo "cannot find the wasm-bindgen version in Cargo.lock/Cargo.toml" >&2; exit 1; }
-if [ "$("$TC/bin/wasm-bindgen" --version 2>/dev/null | awk '{print $2}')" = "$WB" ]; then
+wb_ok() { [ "$("$1/wasm-bindgen" --version 2>/dev/null | awk '{print $2}' || true)" = "$WB" ]; }
+if wb_ok "$TC/bin"; then
   log "wasm-bindgen $WB present"
+elif wb_ok "$CACHE/wasm-bindgen-$WB/bin"; then
+  log "wasm-bindgen $WB from $CACHE"
+  mkdir -p "$TC/bin"; cp -f "$CACHE/wasm-bindgen-$WB/bin/"* "$TC/bin/"
 else
   log "cargo install wasm-bindgen-cli $WB (takes a few minutes)"
-  cargo install --locked --quiet --root "$TC" wasm-bindgen-cli --version "$WB" --force
+  # --locked first, for the tested dependency set; if a locked crate has been yanked
+  # (webpki-roots 1.0.11 for 0.2.130), fall back to a fresh resolution.
+  cargo install --locked --quiet --root "$TC" wasm-bindgen-cli --version "$WB" --force ||
+    { log "locked install failed; retrying without --locked";
+      cargo install --quiet --root "$TC" wasm-bindgen-cli --version "$WB" --force; }
 fi
+wb_ok "$CACHE/wasm-bindgen-$WB/bin" ||
+  { mkdir -p "$CACHE/wasm-bindgen-$WB/bin"; cp -f "$TC"/bin/wasm* "$CACHE/wasm-bindgen-$WB/bin/"; }
 
 # --- browser -------------------------------------------------------------
 # fonts-liberation: chromium only recommends it, but screenshots need real text.
@@ -108,17 +125,32 @@ else
 fi
 
 # --- npm -----------------------------------------------------------------
-# node_modules is stale when package-lock.json changed since the last install.
+# node_modules is stale when package.json/package-lock.json changed since the
+# last install (hash kept in node_modules; mtimes are meaningless in a fresh clone).
+lock_sha() { { cat "$ROOT/package.json"; cat "$ROOT/package-lock.json" 2>/dev/null || true; } |
+             sha256sum | cut -c1-64; }
 if [ -f "$ROOT/package.json" ]; then
   stamp="$ROOT/node_modules/.setup-lock-sha"
-  want=$(cat "$ROOT/package.json" "$ROOT/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)
-  if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  if [ "$(cat "$stamp" 2>/dev/null || true)" = "$(lock_sha)" ]; then
     log "node_modules up to date"
   else
     cd "$ROOT"
     if [ -f package-lock.json ]; then log "npm ci"; npm ci --no-audit --no-fund --loglevel=error
     else log "npm install"; npm install --no-audit --no-fund --loglevel=error; fi
-    cat package.json package-lock.json | sha256sum | cut -d' ' -f1 > "$stamp"
+    lock_sha > "$stamp"
   fi
+fi
+# --- cargo-fuzz ----------------------------------------------------------
+# The fuzz targets (tests/fuzz) run briefly in `make test`. Installed once per machine into
+# the cache, then linked into .toolchain/bin like wasm-bindgen.
+if cargo fuzz --version >/dev/null 2>&1 || [ -x "$TC/bin/cargo-fuzz" ]; then
+  log "cargo-fuzz present"
+elif [ -x "$CACHE/cargo-fuzz/bin/cargo-fuzz" ]; then
+  log "cargo-fuzz from $CACHE"
+  mkdir -p "$TC/bin"; cp -f "$CACHE/cargo-fuzz/bin/cargo-fuzz" "$TC/bin/"
+else
+  log "cargo install cargo-fuzz (takes a minute or two)"
+  cargo install --locked --quiet --root "$CACHE/cargo-fuzz" cargo-fuzz
+  mkdir -p "$TC/bin"; cp -f "$CACHE/cargo-fuzz/bin/cargo-fuzz" "$TC/bin/"
 fi
 log "done"

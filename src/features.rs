@@ -41,8 +41,8 @@ impl Default for FeatureParams {
         FeatureParams {
             seed: 0x0CC0_DE24,
             buckets: 1 << 20,
-            char_ngrams: (3, 5),
-            block_weights: BlockWeights { title_words: 1.0, title_chars: 0.6, task_words: 0.7, any_words: 0.4 },
+            char_ngrams: (3, 4),
+            block_weights: BlockWeights { title_words: 1.0, title_chars: 0.6, task_words: 0.7, any_words: 0.6 },
         }
     }
 }
@@ -259,12 +259,13 @@ mod tests {
     #[test]
     fn blocks_are_normalised_and_weighted() {
         let p = FeatureParams { char_ngrams: (0, 0), ..FeatureParams::default() };
-        // One title word -> one title feature (weight 1.0) and one any-field feature (0.4).
+        // One title word -> one title feature (its block's weight) and one any-field feature.
         let f = featurise(&p, "nurse", "");
         assert_eq!(f.len(), 2);
         let mut v = f.values.clone();
         v.sort_by(f32::total_cmp);
-        assert!((v[0] - 0.4).abs() < 1e-6 && (v[1] - 1.0).abs() < 1e-6, "{v:?}");
+        let w = p.block_weights;
+        assert!((v[0] - w.any_words).abs() < 1e-6 && (v[1] - w.title_words).abs() < 1e-6, "{v:?}");
     }
 
     #[test]

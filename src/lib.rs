@@ -8,6 +8,7 @@
 pub mod coder;
 pub mod decode;
 pub mod error;
+pub mod evaluate;
 pub mod features;
 pub mod model;
 pub mod normalise;

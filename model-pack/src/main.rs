@@ -1,1 +1,163 @@
-fn main() {}
+//! `model-pack`: builds occupation-coder model packs and reports honest accuracy.
+
+mod data;
+mod examples;
+mod kfold;
+mod noncodes;
+mod pipeline;
+mod quantise;
+mod rng;
+mod svm;
+mod train;
+mod tree_build;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use crate::data::Scheme;
+use crate::pipeline::{CandidateStrategy, Config};
+
+#[derive(Parser)]
+#[command(name = "model-pack", version, about = "Builds occupation-coder model packs from the ABS classification data")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train a classification's model and write its pack.
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Where to write the pack (written to a temporary file, then renamed).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the build report (JSON) here.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// K-fold accuracy on held-out index titles (alternative titles, specialisations, nec
+    /// titles): hierarchical float and quantised models, and a flat linear SVM, on the same folds.
+    Kfold {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 5)]
+        folds: u64,
+        /// Run only these folds (e.g. `--only 0` for a quick look).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<u64>,
+        /// Skip the flat baseline (it is the slow part).
+        #[arg(long)]
+        no_flat: bool,
+        /// Write the JSON report here as well as to standard output.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+struct Common {
+    #[arg(long, value_enum)]
+    classification: Scheme,
+    /// Folder holding classifications/ and corpora/ [default: $OCCUPATION_CODER_DATA or ../shared/data]
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// How crosswalked text with several candidate codes is used.
+    #[arg(long, value_enum, default_value = "agree")]
+    strategy: CandidateStrategy,
+    /// SVM cost C.
+    #[arg(long, default_value_t = 1.0)]
+    c: f32,
+    #[arg(long, default_value_t = 20_241_206)]
+    seed: u64,
+    /// Quantised weights below this magnitude (1..=127) are pruned.
+    #[arg(long, default_value_t = 12)]
+    min_q: i8,
+    /// Hash buckets (a power of two is usual).
+    #[arg(long, default_value_t = 1 << 20)]
+    buckets: u32,
+    /// Features in fewer than this many of a node's examples are ignored at that node.
+    #[arg(long, default_value_t = 3)]
+    min_df: usize,
+    /// Character n-gram lengths from title words, e.g. `3-5`; `0-0` turns them off.
+    #[arg(long, default_value = "3-4")]
+    char_ngrams: String,
+    /// Quiet: no progress lines.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl Common {
+    fn config(&self) -> Result<Config> {
+        let mut cfg = Config { strategy: self.strategy, seed: self.seed, min_q: self.min_q, progress: !self.quiet, ..Config::default() };
+        cfg.svm.c = self.c;
+        cfg.svm.seed = self.seed;
+        cfg.features.buckets = self.buckets;
+        cfg.svm.min_df = self.min_df.max(1);
+        let (lo, hi) = self
+            .char_ngrams
+            .split_once('-')
+            .and_then(|(a, b)| Some((a.parse::<u8>().ok()?, b.parse::<u8>().ok()?)))
+            .filter(|(a, b)| a <= b && *b <= 8)
+            .with_context(|| format!("--char-ngrams must look like 3-5 (lengths up to 8), got {:?}", self.char_ngrams))?;
+        cfg.features.char_ngrams = (lo, hi);
+        cfg.svm.validate()?;
+        anyhow::ensure!((1..=127).contains(&self.min_q), "--min-q must be between 1 and 127, got {}", self.min_q);
+        anyhow::ensure!(self.buckets >= 1024, "--buckets must be at least 1024, got {}", self.buckets);
+        Ok(cfg)
+    }
+
+    fn load(&self) -> Result<data::Data> {
+        let dir = data::resolve_data_dir(self.data.clone());
+        data::load(&dir).with_context(|| format!("loading training data from {}", dir.display()))
+    }
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { common, out, report } => {
+            let cfg = common.config()?;
+            let data = common.load()?;
+            let (bytes, rep) = pipeline::build(&data, common.classification, &cfg)?;
+            write_atomically(&out, &bytes)?;
+            let json = serde_json::to_string_pretty(&rep)?;
+            if let Some(path) = report {
+                write_atomically(&path, json.as_bytes())?;
+            }
+            eprintln!(
+                "wrote {} ({} bytes, {} gzip) in {:.1}s",
+                out.display(),
+                rep.pack_bytes,
+                rep.pack_gzip_bytes,
+                rep.seconds
+            );
+        }
+        Command::Kfold { common, folds, only, no_flat, report } => {
+            let cfg = common.config()?;
+            anyhow::ensure!(folds >= 2, "--folds must be at least 2");
+            let data = common.load()?;
+            let rep = kfold::run(&data, common.classification, &cfg, folds, &only, !no_flat)?;
+            let json = serde_json::to_string_pretty(&rep)?;
+            println!("{json}");
+            if let Some(path) = report {
+                write_atomically(&path, json.as_bytes())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes to a temporary file beside `path`, then renames, so a crash never leaves half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
+    Ok(())
+}

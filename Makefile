@@ -1,0 +1,54 @@
+# occupation-coder: `make` lists the tasks. `make serve` builds everything and serves the
+# demo; `make test` builds everything and runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PACKS := www/models/osca2024.ocpk www/models/anzsco2022.ocpk
+FUZZ_SECONDS ?= 20
+# Tools the set-up installs into the project (wasm-bindgen, cargo-fuzz).
+export PATH := $(CURDIR)/.toolchain/bin:$(PATH)
+
+.PHONY: help setup native packs wasm build serve test test-rust test-wasm fuzz bench kfold clean
+
+help: ## List the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## Install the wasm toolchain, wasm-bindgen-cli, Chromium and npm packages (idempotent)
+	bash .ci/setup.sh
+
+native: ## Build the native CLI and the trainer (target/release/)
+	cargo build --release --workspace
+
+packs: native ## Train both model packs from ../shared/data into www/models/
+	target/release/model-pack build --classification osca2024 --out www/models/osca2024.ocpk --report www/models/osca2024.report.json
+	target/release/model-pack build --classification anzsco2022 --out www/models/anzsco2022.ocpk --report www/models/anzsco2022.report.json
+
+wasm: setup ## Build the WebAssembly module into www/pkg/
+	bash .ci/build-wasm.sh
+
+build: setup native packs wasm ## Build everything
+
+serve: build ## Build everything and serve the demo at http://127.0.0.1:8080/
+	node .ci/serve.mjs --root www --port 8080
+
+test: build test-rust test-wasm fuzz ## Build everything and run every test
+
+test-rust: ## Rust unit and integration tests (needs the packs)
+	cargo test --release --workspace
+
+test-wasm: ## The WebAssembly module in Node and in headless Chromium
+	npm run --silent test:wasm
+
+fuzz: ## Run each fuzz target briefly (FUZZ_SECONDS each)
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: build ## Native and WebAssembly (Node) benchmarks, as in README
+	target/release/occupation-coder bench --pack $(PACKS)
+	node tests/bench/wasm-bench.mjs $(PACKS)
+
+kfold: native ## K-fold accuracy report on held-out index titles (slow: ~10 min per classification)
+	target/release/model-pack kfold --classification osca2024 --report www/models/osca2024.kfold.json
+	target/release/model-pack kfold --classification anzsco2022 --report www/models/anzsco2022.kfold.json
+
+clean: ## Remove build outputs
+	cargo clean
+	rm -rf www/pkg www/models

@@ -1,0 +1,120 @@
+//! `occupation-coder`: the native command-line coder (same core as the WebAssembly module).
+
+mod batch;
+mod bench;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use occupation_coder::evaluate::MetricsBuilder;
+use occupation_coder::{Coder, Record};
+use rayon::prelude::*;
+
+#[derive(Parser)]
+#[command(name = "occupation-coder", version, about = "Codes job titles and tasks to OSCA 2024 / ANZSCO 2022 occupations, offline")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ranked occupation suggestions for one text.
+    Suggest {
+        #[arg(long)]
+        pack: PathBuf,
+        /// The job title.
+        title: String,
+        /// What the person does in the job.
+        #[arg(long, default_value = "")]
+        tasks: String,
+        /// Number of suggestions (1-50).
+        #[arg(short, default_value_t = 5)]
+        k: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Code a file of records (CSV or JSON Lines), streaming, in input order.
+    Code(batch::CodeArgs),
+    /// Accuracy of a pack on a labelled CSV with columns title, tasks, code (JSON metrics).
+    Eval {
+        #[arg(long)]
+        pack: PathBuf,
+        #[arg(long)]
+        input: PathBuf,
+    },
+    /// Latency, throughput and size benchmarks of a pack on this machine.
+    Bench(bench::BenchArgs),
+    /// What a pack is: classification, versions, sizes, thresholds.
+    Info {
+        #[arg(long)]
+        pack: PathBuf,
+    },
+}
+
+pub fn load_pack(path: &Path) -> Result<Coder> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read model pack {}", path.display()))?;
+    Coder::from_bytes(&bytes).with_context(|| format!("cannot load model pack {}", path.display()))
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Suggest { pack, title, tasks, k, json } => {
+            let coder = load_pack(&pack)?;
+            let suggestions = coder.suggest(&title, &tasks, k)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&suggestions)?);
+            } else if suggestions.is_empty() {
+                println!("no suggestions: the text has no words");
+            } else {
+                for s in &suggestions {
+                    let path: Vec<String> = s.path.iter().map(|p| format!("{}:{:.2}", p.code, p.conditional)).collect();
+                    println!("{}  {:<50} {:>6.3}   {}", s.code, s.label, s.confidence, path.join(" > "));
+                }
+            }
+        }
+        Command::Code(args) => batch::run(&args)?,
+        Command::Eval { pack, input } => {
+            let coder = load_pack(&pack)?;
+            println!("{}", serde_json::to_string_pretty(&eval(&coder, &input)?)?);
+        }
+        Command::Bench(args) => bench::run(&args)?,
+        Command::Info { pack } => {
+            let coder = load_pack(&pack)?;
+            println!("{}", serde_json::to_string_pretty(&coder.info())?);
+        }
+    }
+    Ok(())
+}
+
+fn eval(coder: &Coder, input: &Path) -> Result<occupation_coder::evaluate::Metrics> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        title: String,
+        #[serde(default)]
+        tasks: String,
+        code: String,
+    }
+    let mut reader = csv::Reader::from_path(input).with_context(|| format!("cannot open {}", input.display()))?;
+    let mut rows = Vec::new();
+    for (i, r) in reader.deserialize::<Row>().enumerate() {
+        rows.push(r.with_context(|| format!("{}: row {} must have columns title, tasks, code", input.display(), i + 2))?);
+    }
+    let results: Vec<_> = rows
+        .par_iter()
+        .map(|r| {
+            let top = coder.suggest(&r.title, &r.tasks, 5).unwrap_or_default();
+            let coded = coder.code(&Record { id: None, title: r.title.clone(), tasks: r.tasks.clone() });
+            (top, coded)
+        })
+        .collect();
+    let mut m = MetricsBuilder::default();
+    for (r, (top, coded)) in rows.iter().zip(&results) {
+        let top: Vec<(&str, f32)> = top.iter().map(|s| (s.code.as_str(), s.confidence)).collect();
+        let coded = coded.results.first().map(|c| (c.code_category.as_str(), c.code_confidence));
+        m.add(&r.code, &top, coded);
+    }
+    Ok(m.finish())
+}

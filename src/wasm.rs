@@ -1,0 +1,388 @@
+//! The WebAssembly API: a thin wasm-bindgen layer over [`Coder`].
+//!
+//! Nothing here decides anything: it converts JavaScript values to Rust inputs, calls
+//! [`Coder`], and converts results back to plain objects (serde, camelCase, JSON-compatible).
+//! Every failure leaves through [`throw`], which makes a JavaScript `Error` whose `message`
+//! is the Rust error's Display text and whose `code` names the error kind.
+
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::{CodeError, PackError};
+use crate::result::Record;
+use crate::Coder;
+
+/// Suggestions returned by `suggest` when `k` is not given.
+const DEFAULT_K: usize = 5;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Digits in a code: 1 major group, 2 sub-major, 3 minor, 4 unit group, 6 occupation. */
+export type CodeLevel = 1 | 2 | 3 | 4 | 6;
+
+/** One level of a path from the major group down to a code. */
+export interface PathStep {
+  code: string;
+  label: string;
+  level: CodeLevel;
+  /** P(this group | parent group, text). */
+  conditional: number;
+  /** Product of the conditionals down to this level. */
+  joint: number;
+}
+
+/** A ranked candidate code. */
+export interface Suggestion {
+  code: string;
+  label: string;
+  level: CodeLevel;
+  /** Joint probability of the whole path (product of its conditionals), in (0, 1]. */
+  confidence: number;
+  path: PathStep[];
+}
+
+/** One record to code. `tasks` defaults to "". */
+export interface OccupationRecord {
+  id?: string | null;
+  title: string;
+  tasks?: string | null;
+}
+
+/** The code assigned to a record (ABS Occupation Coding Service field names). */
+export interface CodedResult {
+  codeCategory: string;
+  codeLabel: string;
+  codeConfidence: number;
+  /** 6 for an occupation, fewer digits when the coder backed off to a group. */
+  codeLevel: CodeLevel;
+  path: PathStep[];
+}
+
+export type CodeStatus = "successful" | "unsuccessful";
+
+/** Why a record was not coded. */
+export type UncodedReason = "empty" | "unrecognised" | "uncertain" | "too-long";
+
+/** The result of coding one record. */
+export interface CodeResult {
+  /** The record's id, when it had one. */
+  id?: string;
+  codeStatus: CodeStatus;
+  /** The assigned code (one entry) when successful; empty when not. */
+  results: CodedResult[];
+  /** Present only when unsuccessful. */
+  reason?: UncodedReason;
+  /** Most likely occupations, given when the record could not be coded. */
+  suggestions: Suggestion[];
+}
+
+/** What a loaded model pack is. */
+export interface ModelInfo {
+  /** "osca2024" or "anzsco2022". */
+  classification: string;
+  classificationVersion: string;
+  trainerVersion: string;
+  formatVersion: number;
+  coderVersion: string;
+  groups: number;
+  occupations: number;
+  weights: number;
+  buckets: number;
+  minConditional: number;
+  minJoint: number;
+  nonClassificationCodes: string[];
+}
+
+/** The `code` property of every Error thrown by this module. */
+export type OccupationCoderErrorCode =
+  | "PACK_TOO_SHORT" | "PACK_BAD_MAGIC" | "PACK_UNSUPPORTED_VERSION" | "PACK_TRUNCATED"
+  | "PACK_TRAILING_BYTES" | "PACK_CHECKSUM_MISMATCH" | "PACK_BAD_HEADER" | "PACK_BAD_PAYLOAD"
+  | "PACK_INCOMPATIBLE" | "PACK_INVALID"
+  | "BAD_K" | "BATCH_TOO_LARGE" | "BAD_INPUT"
+  | "FETCH_FAILED" | "FETCH_HTTP_STATUS" | "INTERNAL";
+
+/** Every exception thrown by this module is an Error with a `code`. */
+export interface OccupationCoderError extends Error {
+  code: OccupationCoderErrorCode;
+}
+"#;
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The JavaScript `code` of a pack error.
+fn pack_code(e: &PackError) -> &'static str {
+    match e {
+        PackError::TooShort { .. } => "PACK_TOO_SHORT",
+        PackError::BadMagic { .. } => "PACK_BAD_MAGIC",
+        PackError::UnsupportedVersion { .. } => "PACK_UNSUPPORTED_VERSION",
+        PackError::Truncated { .. } => "PACK_TRUNCATED",
+        PackError::TrailingBytes { .. } => "PACK_TRAILING_BYTES",
+        PackError::ChecksumMismatch { .. } => "PACK_CHECKSUM_MISMATCH",
+        PackError::BadHeader(_) => "PACK_BAD_HEADER",
+        PackError::BadPayload(_) => "PACK_BAD_PAYLOAD",
+        PackError::Incompatible { .. } => "PACK_INCOMPATIBLE",
+        PackError::Invalid(_) => "PACK_INVALID",
+    }
+}
+
+/// The JavaScript `code` of a coding error.
+fn code_code(e: &CodeError) -> &'static str {
+    match e {
+        CodeError::BadK { .. } => "BAD_K",
+        CodeError::BatchTooLarge { .. } => "BATCH_TOO_LARGE",
+    }
+}
+
+/// Everything that can go wrong in this layer.
+enum Failure {
+    Pack(PackError),
+    Code(CodeError),
+    /// A JavaScript value that is not the shape asked for.
+    Input(String),
+    Fetch(String),
+    FetchStatus(String),
+    /// Results that could not be made into JavaScript values (a bug).
+    Internal(String),
+}
+
+impl From<PackError> for Failure {
+    fn from(e: PackError) -> Self {
+        Failure::Pack(e)
+    }
+}
+
+impl From<CodeError> for Failure {
+    fn from(e: CodeError) -> Self {
+        Failure::Code(e)
+    }
+}
+
+/// The one way out: an `Error` with the Rust error's Display text and a `code` property.
+fn throw(failure: Failure) -> JsValue {
+    let (message, code) = match failure {
+        Failure::Pack(e) => (e.to_string(), pack_code(&e)),
+        Failure::Code(e) => (e.to_string(), code_code(&e)),
+        Failure::Input(m) => (m, "BAD_INPUT"),
+        Failure::Fetch(m) => (m, "FETCH_FAILED"),
+        Failure::FetchStatus(m) => (m, "FETCH_HTTP_STATUS"),
+        Failure::Internal(m) => (m, "INTERNAL"),
+    };
+    let error = js_sys::Error::new(&message);
+    // Setting a property on a fresh, extensible Error cannot fail.
+    let _ = Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
+    error.into()
+}
+
+/// The message of a thrown JavaScript value (an `Error`'s `message`, or its string form).
+fn js_message(value: &JsValue) -> String {
+    match value.dyn_ref::<js_sys::Error>() {
+        Some(e) => String::from(e.message()),
+        None => value.as_string().unwrap_or_else(|| format!("{value:?}")),
+    }
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| Failure::Internal(js_message(&e.into())))
+}
+
+/// A record as JavaScript passes it: `title` is required, `id` and `tasks` are optional.
+#[derive(Deserialize)]
+struct RecordIn {
+    #[serde(default)]
+    id: Option<String>,
+    title: String,
+    #[serde(default)]
+    tasks: Option<String>,
+}
+
+fn record_from_js(value: JsValue, at: Option<usize>) -> Result<Record, Failure> {
+    let where_ = match at {
+        Some(i) => format!("record {i}"),
+        None => "record".to_string(),
+    };
+    if !value.is_object() || Array::is_array(&value) {
+        return Err(Failure::Input(format!(
+            "{where_} must be an object like {{title: \"...\", tasks: \"...\"}}, got {}",
+            js_display(&value)
+        )));
+    }
+    let r: RecordIn = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| Failure::Input(format!("{where_} is not valid: {}", js_message(&e.into()))))?;
+    Ok(Record { id: r.id, title: r.title, tasks: r.tasks.unwrap_or_default() })
+}
+
+/// A loaded model pack that codes job titles and tasks to occupation codes.
+#[wasm_bindgen]
+pub struct OccupationCoder {
+    coder: Coder,
+}
+
+#[wasm_bindgen]
+impl OccupationCoder {
+    /// Loads a model pack (`.ocpk`) from its bytes. Throws an Error with a `code` such as
+    /// `PACK_TRUNCATED` or `PACK_BAD_MAGIC` when the bytes are not a sound pack.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+    ) -> Result<OccupationCoder, JsValue> {
+        let Some(bytes) = bytes.dyn_ref::<Uint8Array>() else {
+            return Err(throw(Failure::Input(format!("fromBytes takes a Uint8Array, got {}", js_display(&bytes)))));
+        };
+        load(&bytes.to_vec()).map_err(throw)
+    }
+
+    /// Fetches a model pack with the global `fetch` (window, worker or Node) and loads it.
+    /// A network failure or a non-2xx response rejects with an Error naming the URL.
+    #[wasm_bindgen(js_name = fromUrl)]
+    pub async fn from_url(url: String) -> Result<OccupationCoder, JsValue> {
+        fetch_bytes(&url).await.and_then(|bytes| load(&bytes)).map_err(throw)
+    }
+
+    /// The `k` (default 5, at most 50) most likely occupations for the text, best first.
+    /// Empty when the text has no words.
+    #[wasm_bindgen(unchecked_return_type = "Suggestion[]")]
+    pub fn suggest(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] title: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tasks: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] k: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let out = (|| {
+            let title = string_from_js(&title, "title", false)?;
+            let tasks = string_from_js(&tasks, "tasks", true)?;
+            let suggestions = self.coder.suggest(&title, &tasks, k_from_js(&k)?)?;
+            to_js(&suggestions)
+        })();
+        out.map_err(throw)
+    }
+
+    /// Codes one record: the most detailed code the model is sure enough of, or a reason.
+    #[wasm_bindgen(unchecked_return_type = "CodeResult")]
+    pub fn code(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "OccupationRecord")] record: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        record_from_js(record, None).and_then(|r| to_js(&self.coder.code(&r))).map_err(throw)
+    }
+
+    /// Codes up to 300 records, in order; more throws an Error with code `BATCH_TOO_LARGE`.
+    #[wasm_bindgen(js_name = codeBatch, unchecked_return_type = "CodeResult[]")]
+    pub fn code_batch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "OccupationRecord[]")] records: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let out = records_from_js(records)
+            .and_then(|rs| self.coder.code_batch(&rs).map_err(Failure::from))
+            .and_then(|results| to_js(&results));
+        out.map_err(throw)
+    }
+
+    /// Describes the loaded pack.
+    #[wasm_bindgen(unchecked_return_type = "ModelInfo")]
+    pub fn info(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.coder.info()).map_err(throw)
+    }
+
+    /// The same as `info()`.
+    #[wasm_bindgen(getter, unchecked_return_type = "ModelInfo")]
+    pub fn metadata(&self) -> Result<JsValue, JsValue> {
+        self.info()
+    }
+}
+
+/// The `k` argument: a whole number, [`DEFAULT_K`] when `undefined` or `null`.
+fn k_from_js(value: &JsValue) -> Result<usize, Failure> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(DEFAULT_K);
+    }
+    match value.as_f64() {
+        // Out-of-range values saturate and are then refused by the coder with its own message.
+        Some(k) if k.fract() == 0.0 && k >= 0.0 => Ok(k as usize),
+        _ => Err(Failure::Input(format!("k must be a positive whole number, got {}", js_display(value)))),
+    }
+}
+
+/// A short description of a JavaScript value for error messages.
+fn js_display(value: &JsValue) -> String {
+    if let Some(s) = value.as_string() {
+        let short: String = s.chars().take(40).collect();
+        let more = if short.len() < s.len() { "..." } else { "" };
+        format!("the string {short:?}{more}")
+    } else if let Some(f) = value.as_f64() {
+        f.to_string()
+    } else if value.is_null() {
+        "null".into()
+    } else if Array::is_array(value) {
+        "an array".into()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+/// A JavaScript string argument; `undefined` and `null` are "" when `optional`.
+fn string_from_js(value: &JsValue, name: &str, optional: bool) -> Result<String, Failure> {
+    if optional && (value.is_undefined() || value.is_null()) {
+        return Ok(String::new());
+    }
+    value.as_string().ok_or_else(|| Failure::Input(format!("{name} must be a string, got {}", js_display(value))))
+}
+
+fn load(bytes: &[u8]) -> Result<OccupationCoder, Failure> {
+    Ok(OccupationCoder { coder: Coder::from_bytes(bytes)? })
+}
+
+fn records_from_js(value: JsValue) -> Result<Vec<Record>, Failure> {
+    if !Array::is_array(&value) {
+        return Err(Failure::Input(format!(
+            "records must be an array of {{title, tasks}} objects, got {}",
+            js_display(&value)
+        )));
+    }
+    let array: Array = value.unchecked_into();
+    array.iter().enumerate().map(|(i, v)| record_from_js(v, Some(i))).collect()
+}
+
+/// GETs `url` with the global `fetch` and returns the body's bytes.
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, Failure> {
+    let failed = |what: String| Failure::Fetch(format!("could not fetch model pack {url}: {what}"));
+    let global = js_sys::global();
+    let fetch = Reflect::get(&global, &JsValue::from_str("fetch"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(|| {
+            failed("this JavaScript environment has no global fetch; use OccupationCoder.fromBytes".into())
+        })?;
+    let promise = fetch.call1(&global, &JsValue::from_str(url)).map_err(|e| failed(js_message(&e)))?;
+    let response = JsFuture::from(Promise::resolve(&promise)).await.map_err(|e| failed(fetch_cause(&e)))?;
+    let get = |name: &str| Reflect::get(&response, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    if get("ok").as_bool() != Some(true) {
+        let status = get("status").as_f64().map(|s| s.to_string()).unwrap_or_else(|| "unknown".into());
+        let text = get("statusText").as_string().unwrap_or_default();
+        let status = if text.is_empty() { status } else { format!("{status} {text}") };
+        return Err(Failure::FetchStatus(format!("could not fetch model pack {url}: HTTP status {status}")));
+    }
+    let array_buffer =
+        get("arrayBuffer").dyn_into::<Function>().map_err(|_| failed("the response has no arrayBuffer()".into()))?;
+    let body = array_buffer.call0(&response).map_err(|e| failed(js_message(&e)))?;
+    let buffer = JsFuture::from(Promise::resolve(&body)).await.map_err(|e| failed(js_message(&e)))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// The message of a rejected `fetch`, with its `cause` (Node puts the real reason there).
+fn fetch_cause(e: &JsValue) -> String {
+    let message = js_message(e);
+    let cause = Reflect::get(e, &JsValue::from_str("cause")).unwrap_or(JsValue::UNDEFINED);
+    if cause.is_undefined() || cause.is_null() {
+        message
+    } else {
+        format!("{message} ({})", js_message(&cause))
+    }
+}
