@@ -190,6 +190,11 @@ fn check_compatible(header: &PackHeader) -> Result<(), PackError> {
     if header.features.buckets == 0 {
         return Err(PackError::Invalid("feature bucket count is zero".into()));
     }
+    // A non-finite weight would turn every probability into NaN (and the codes into guesses).
+    let w = header.features.block_weights;
+    if ![w.title_words, w.title_chars, w.task_words, w.any_words].iter().all(|v| v.is_finite() && *v >= 0.0) {
+        return Err(PackError::Invalid("feature block weights must be finite and non-negative".into()));
+    }
     Ok(())
 }
 

@@ -456,6 +456,17 @@ fn invalid_zero_buckets() {
 }
 
 #[test]
+fn invalid_block_weights() {
+    for bad in [f32::NAN, f32::INFINITY, -1.0] {
+        let mut h = header();
+        h.features.block_weights.task_words = bad;
+        let e = load_err(&write_pack(&h, &payload()).unwrap());
+        assert_eq!(e, PackError::Invalid("feature block weights must be finite and non-negative".into()), "{bad}");
+        says(&e, &["rebuild it with `model-pack build`"]);
+    }
+}
+
+#[test]
 fn invalid_classifier_for_missing_node() {
     let m = invalid_payload(|p| p.classifiers[1].node = 99);
     assert!(m.contains("classifier for node 99") && m.contains("12 nodes"), "{m}");

@@ -1,0 +1,81 @@
+//! The native CLI on the real OSCA pack: every input row comes out once, in order, with its
+//! columns, coded or uncoded or an error row with a reason.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn pack() -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/models/osca2024.ocpk");
+    assert!(p.exists(), "{} is missing: run `make build` first", p.display());
+    p
+}
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_occupation-coder")).args(args).output().expect("CLI runs");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn code_csv_keeps_every_row_in_order_and_reports_malformed_ones() {
+    let dir = std::env::temp_dir().join(format!("occ-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.csv");
+    let mut bytes = b"id,title,tasks\n1,brickie,laying bricks\n2,retired,\n3,,\n4,too,many,fields\n".to_vec();
+    bytes.extend_from_slice(b"5,caf\xff,bad utf8\n6,\"Registered nurse\",\"aged care, medication\"\n");
+    std::fs::write(&input, bytes).unwrap();
+    let output = dir.join("out.csv");
+    let (ok, _, err) = run(&["code", "--pack", pack().to_str().unwrap(), "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(err.contains("6 rows"), "summary: {err}");
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_path(&output).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, ["id", "title", "tasks", "code", "label", "level", "confidence", "status", "reason", "suggestions"]);
+    let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect();
+    assert_eq!(rows.iter().map(|x| x[0].as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4", "5", "6"]);
+    assert_eq!((rows[0][3].as_str(), rows[0][7].as_str()), ("371131", "coded"));
+    assert_eq!(rows[1][3], "099960");
+    assert_eq!((rows[2][7].as_str(), rows[2][8].as_str()), ("uncoded", "empty"));
+    assert_eq!(rows[3][7], "error");
+    assert!(rows[3][8].contains("4 fields where the header has 3"), "{:?}", rows[3]);
+    assert_eq!(rows[4][7], "error");
+    assert!(rows[4][8].contains("UTF-8"));
+    // A quoted field with a comma is one field; the nurse is coded within unit group 2654.
+    assert!(rows[5][3].starts_with("2654") && rows[5][7] == "coded", "{:?}", rows[5]);
+}
+
+#[test]
+fn code_jsonl_from_stdin_to_stdout() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_occupation-coder"))
+        .args(["code", "--pack", pack().to_str().unwrap(), "--input", "-", "--output", "-", "--format", "jsonl"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"{\"id\":7,\"title\":\"unemployed\"}\nnot json\n{\"title\":\"sparky\"}\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["code"], "099970");
+    assert_eq!(lines[0]["id"], 7);
+    assert_eq!(lines[1]["status"], "error");
+    assert_eq!(lines[1]["input"], "not json");
+    assert!(lines[2]["code"].as_str().unwrap().starts_with("3812"), "{}", lines[2]);
+}
+
+#[test]
+fn a_missing_title_column_and_a_bad_pack_are_clear_fatal_errors() {
+    let dir = std::env::temp_dir().join(format!("occ-cli2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.csv");
+    std::fs::write(&input, "name,job\nx,y\n").unwrap();
+    let (ok, _, err) = run(&["code", "--pack", pack().to_str().unwrap(), "--input", input.to_str().unwrap(), "--output", "-"]);
+    assert!(!ok);
+    assert!(err.contains("--title-column"), "{err}");
+    let (ok, _, err) = run(&["suggest", "--pack", input.to_str().unwrap(), "nurse"]);
+    assert!(!ok);
+    assert!(err.contains("not an occupation-coder model pack"), "{err}");
+}
