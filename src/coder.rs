@@ -70,6 +70,23 @@ impl Coder {
         Ok(self.suggest_features(&x, k))
     }
 
+    /// The `k` most likely occupations inside group `code` (any level), best first, with
+    /// confidences over the whole path: the follow-up question when only the group is sure.
+    pub fn suggest_within(&self, code: &str, title: &str, tasks: &str, k: usize) -> Result<Vec<Suggestion>, CodeError> {
+        if k == 0 || k > MAX_K {
+            return Err(CodeError::BadK { k, max: MAX_K });
+        }
+        let tree = self.model.tree();
+        let node = tree.find(code).filter(|&n| n != Tree::ROOT).ok_or_else(|| CodeError::UnknownCode {
+            code: code.to_string(),
+            classification: self.header.classification.clone(),
+        })?;
+        let x = self.features(title, tasks);
+        let start = decode::path_to(&self.model, &x, node);
+        let width = (k * BEAM_PER_K).max(MIN_BEAM);
+        Ok(decode::beam_from(&self.model, &x, start, k, width).iter().map(|p| self.suggestion(p)).collect())
+    }
+
     fn suggest_features(&self, x: &Features, k: usize) -> Vec<Suggestion> {
         let width = (k * BEAM_PER_K).max(MIN_BEAM);
         decode::beam(&self.model, x, k, width).iter().map(|p| self.suggestion(p)).collect()

@@ -71,10 +71,33 @@ pub fn greedy<S: NodeScorer>(scorer: &S, x: &Features, rule: &BackoffRule) -> Ve
 /// Beam search keeps the `width` best partial paths per level (at least `k`); a wider beam
 /// finds the exact top-k more often at a higher cost.
 pub fn beam<S: NodeScorer>(scorer: &S, x: &Features, k: usize, width: usize) -> Vec<Vec<Step>> {
+    beam_from(scorer, x, Vec::new(), k, width)
+}
+
+/// The path from the root to `node` with the text's conditional probabilities.
+pub fn path_to<S: NodeScorer>(scorer: &S, x: &Features, node: usize) -> Vec<Step> {
+    let tree = scorer.tree();
+    let mut probs = Vec::new();
+    let mut parent = Tree::ROOT;
+    let mut joint = 1.0f32;
+    let mut path = Vec::new();
+    for n in tree.path_to(node) {
+        scorer.child_probabilities(parent, x, &mut probs);
+        let pos = tree.node(parent).children.iter().position(|&c| c == n).expect("a child of its parent");
+        joint *= probs[pos];
+        path.push(Step { node: n, conditional: probs[pos], joint });
+        parent = n;
+    }
+    path
+}
+
+/// Beam search below the last step of `start` (the root when empty): the `k` most likely
+/// occupations inside that group, with joint probabilities over the whole path.
+pub fn beam_from<S: NodeScorer>(scorer: &S, x: &Features, start: Vec<Step>, k: usize, width: usize) -> Vec<Vec<Step>> {
     let tree = scorer.tree();
     let width = width.max(k).max(1);
     let mut probs = Vec::new();
-    let mut frontier: Vec<Vec<Step>> = vec![Vec::new()];
+    let mut frontier: Vec<Vec<Step>> = vec![start];
     for _depth in 1..=5 {
         let mut next: Vec<Vec<Step>> = Vec::new();
         for path in &frontier {
@@ -94,6 +117,8 @@ pub fn beam<S: NodeScorer>(scorer: &S, x: &Features, k: usize, width: usize) -> 
         if next.is_empty() {
             break;
         }
+        // Leaves already reached (a start at an occupation) stay in the running.
+        next.extend(frontier.iter().filter(|p| p.last().is_some_and(|s| tree.node(s.node).children.is_empty())).cloned());
         next.sort_by(|a, b| b.last().unwrap().joint.total_cmp(&a.last().unwrap().joint));
         next.truncate(width);
         frontier = next;

@@ -34,6 +34,8 @@ pub enum PackError {
 pub enum CodeError {
     #[error("k must be between 1 and {max}, got {k}")]
     BadK { k: usize, max: usize },
+    #[error("{code:?} is not a code of {classification}; pass a group or occupation code of the loaded classification")]
+    UnknownCode { code: String, classification: String },
     #[error("batch has {len} records but synchronous batches take at most {max}; use the streaming batch coder (`occupation-coder code` or the batch page) for larger files")]
     BatchTooLarge { len: usize, max: usize },
 }

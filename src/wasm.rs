@@ -136,6 +136,7 @@ fn code_code(e: &CodeError) -> &'static str {
     match e {
         CodeError::BadK { .. } => "BAD_K",
         CodeError::BatchTooLarge { .. } => "BATCH_TOO_LARGE",
+        CodeError::UnknownCode { .. } => "UNKNOWN_CODE",
     }
 }
 
@@ -259,6 +260,27 @@ impl OccupationCoder {
             let title = string_from_js(&title, "title", false)?;
             let tasks = string_from_js(&tasks, "tasks", true)?;
             let suggestions = self.coder.suggest(&title, &tasks, k_from_js(&k)?)?;
+            to_js(&suggestions)
+        })();
+        out.map_err(throw)
+    }
+
+    /// The `k` (default 5) most likely occupations inside group `code` (any level), with
+    /// confidences over the whole path: for a follow-up question when only the group is sure.
+    /// An unknown code throws an Error with code `UNKNOWN_CODE`.
+    #[wasm_bindgen(js_name = suggestWithin, unchecked_return_type = "Suggestion[]")]
+    pub fn suggest_within(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] title: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tasks: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] k: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let out = (|| {
+            let code = string_from_js(&code, "code", false)?;
+            let title = string_from_js(&title, "title", false)?;
+            let tasks = string_from_js(&tasks, "tasks", true)?;
+            let suggestions = self.coder.suggest_within(&code, &title, &tasks, k_from_js(&k)?)?;
             to_js(&suggestions)
         })();
         out.map_err(throw)

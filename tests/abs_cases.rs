@@ -83,3 +83,17 @@ fn confidence_is_the_product_of_the_path() {
         assert_eq!(s.path.iter().map(|p| p.level).collect::<Vec<_>>(), [1, 2, 3, 4, 6]);
     }
 }
+
+#[test]
+fn follow_up_lists_the_groups_likely_occupations() {
+    let osca = pack("osca2024");
+    let within = osca.suggest_within("2654", "nurse", "", 5).unwrap();
+    assert!(!within.is_empty());
+    assert!(within.iter().all(|s| s.code.starts_with("2654") && s.level == 6));
+    assert!(within.windows(2).all(|w| w[0].confidence >= w[1].confidence));
+    let product: f32 = within[0].path.iter().map(|p| p.conditional).product();
+    assert!((product - within[0].confidence).abs() < 1e-5);
+    assert!(osca.suggest_within("9999", "nurse", "", 5).is_err());
+    // At an occupation, the occupation itself is the only answer.
+    assert_eq!(osca.suggest_within("371131", "brickie", "", 5).unwrap()[0].code, "371131");
+}
