@@ -6,6 +6,8 @@ use crate::features::{featurise, Features};
 use crate::model::{NodeScorer, QuantisedModel};
 use crate::pack::{read_pack, BackoffRule, PackHeader, FORMAT_VERSION};
 use crate::result::{CodeResult, CodeStatus, CodedResult, ModelInfo, PathStep, Record, Suggestion, UncodedReason};
+use std::collections::HashMap;
+
 use crate::tree::Tree;
 
 /// Most records one synchronous batch may hold (as the ABS service).
@@ -27,6 +29,8 @@ pub struct Coder {
     model: QuantisedModel,
     backoff: BackoffRule,
     non_classification: Vec<String>,
+    /// Source classification name and its codes -> candidate nodes here.
+    recode: Option<(String, HashMap<String, Vec<usize>>)>,
 }
 
 impl Coder {
@@ -38,7 +42,25 @@ impl Coder {
         if !(b.min_conditional.is_finite() && b.min_joint.is_finite()) {
             return Err(PackError::Invalid("back-off thresholds are not finite".into()));
         }
-        Ok(Coder { header, model, backoff: b, non_classification: payload.non_classification })
+        let recode = match payload.recode {
+            None => None,
+            Some(table) => {
+                let tree = model.tree();
+                let index: HashMap<&str, usize> = tree.nodes.iter().enumerate().map(|(i, n)| (n.code.as_str(), i)).collect();
+                let mut links = HashMap::with_capacity(table.links.len());
+                for (from, to) in table.links {
+                    let nodes = to
+                        .iter()
+                        .map(|c| index.get(c.as_str()).copied().filter(|&i| i != Tree::ROOT))
+                        .collect::<Option<Vec<usize>>>()
+                        .filter(|n| !n.is_empty())
+                        .ok_or_else(|| PackError::Invalid(format!("recoding table maps {from} to codes not in the tree: {to:?}")))?;
+                    links.insert(from, nodes);
+                }
+                Some((table.from, links))
+            }
+        };
+        Ok(Coder { header, model, backoff: b, non_classification: payload.non_classification, recode })
     }
 
     pub fn header(&self) -> &PackHeader {
@@ -131,6 +153,69 @@ impl Coder {
         }
     }
 
+    /// Name of the classification this pack can recode from (e.g. `anzsco2022`), if any.
+    pub fn recodes_from(&self) -> Option<&str> {
+        self.recode.as_ref().map(|(from, _)| from.as_str())
+    }
+
+    /// Recodes a record that carries a code of another classification (see
+    /// [`Coder::recodes_from`]): a one-to-one link gives its code with confidence 1; where the
+    /// correspondence is one-to-many, the model picks among the candidates only, using the
+    /// text, with the candidates' joint probabilities renormalised as the confidence.
+    pub fn recode(&self, source_code: &str, record: &Record) -> CodeResult {
+        let uncoded = |reason, suggestions| CodeResult {
+            id: record.id.clone(),
+            code_status: CodeStatus::Unsuccessful,
+            results: Vec::new(),
+            reason: Some(reason),
+            suggestions,
+        };
+        let Some(candidates) = self.recode.as_ref().and_then(|(_, links)| links.get(source_code.trim())) else {
+            return uncoded(UncodedReason::UnknownSourceCode, Vec::new());
+        };
+        let tree = self.model.tree();
+        if record.title.chars().count() + record.tasks.chars().count() > MAX_TEXT_CHARS {
+            return uncoded(UncodedReason::TooLong, Vec::new());
+        }
+        let x = self.features(&record.title, &record.tasks);
+        let scored: Vec<(usize, Vec<Step>)> = if candidates.len() == 1 {
+            let certain = tree.path_to(candidates[0]).into_iter().map(|node| Step { node, conditional: 1.0, joint: 1.0 });
+            vec![(candidates[0], certain.collect())]
+        } else if x.is_empty() {
+            let share = 1.0 / candidates.len() as f32;
+            let suggestions = candidates
+                .iter()
+                .map(|&c| {
+                    let n = tree.node(c);
+                    Suggestion { code: n.code.clone(), label: n.label.clone(), level: n.digits(), confidence: share, path: Vec::new() }
+                })
+                .collect();
+            return uncoded(UncodedReason::NeedsText, suggestions);
+        } else {
+            candidates.iter().map(|&c| (c, decode::path_to(&self.model, &x, c))).collect()
+        };
+        let total: f32 = scored.iter().map(|(_, p)| p.last().map_or(0.0, |s| s.joint)).sum();
+        let (best, path) = scored
+            .iter()
+            .max_by(|a, b| a.1.last().map_or(0.0, |s| s.joint).total_cmp(&b.1.last().map_or(0.0, |s| s.joint)))
+            .expect("at least one candidate");
+        let node = tree.node(*best);
+        let confidence = if total > 0.0 { path.last().map_or(0.0, |s| s.joint) / total } else { 1.0 / scored.len() as f32 };
+        CodeResult {
+            id: record.id.clone(),
+            code_status: CodeStatus::Successful,
+            results: vec![CodedResult {
+                code_category: node.code.clone(),
+                code_label: node.label.clone(),
+                code_confidence: confidence,
+                code_level: node.digits(),
+                path: self.path_steps(path),
+            }],
+            reason: None,
+            suggestions: Vec::new(),
+        }
+    }
+
     /// Codes up to [`MAX_BATCH`] records, in order.
     pub fn code_batch(&self, records: &[Record]) -> Result<Vec<CodeResult>, CodeError> {
         if records.len() > MAX_BATCH {
@@ -156,6 +241,7 @@ impl Coder {
             min_conditional: self.backoff.min_conditional,
             min_joint: self.backoff.min_joint,
             non_classification_codes: self.non_classification.clone(),
+            recodes_from: self.recodes_from().map(str::to_string),
         }
     }
 

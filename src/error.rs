@@ -10,7 +10,7 @@ pub enum PackError {
     TooShort { len: usize },
     #[error("not an occupation-coder model pack (bad magic bytes {found:02x?}); check the file or URL you loaded")]
     BadMagic { found: [u8; 4] },
-    #[error("model pack format version {found} is not supported by this coder (it reads version {supported}); rebuild the pack with a matching `model-pack` or upgrade occupation-coder")]
+    #[error("model pack format version {found} is not supported by this coder (it reads versions 1 to {supported}); rebuild the pack with a matching `model-pack` or upgrade occupation-coder")]
     UnsupportedVersion { found: u16, supported: u16 },
     #[error("model pack is truncated: expected {expected} bytes, found {found}; download or rebuild it again")]
     Truncated { expected: u64, found: usize },

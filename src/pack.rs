@@ -18,7 +18,10 @@ use crate::error::PackError;
 use crate::features::FeatureParams;
 
 pub const MAGIC: [u8; 4] = *b"OCPK";
-pub const FORMAT_VERSION: u16 = 1;
+/// Version written by [`write_pack`].
+pub const FORMAT_VERSION: u16 = 2;
+/// Oldest version still read (version 1 has no recoding table).
+pub const OLDEST_READABLE_VERSION: u16 = 1;
 /// Conventional file extension of model packs.
 pub const EXTENSION: &str = "ocpk";
 /// Refuse absurd header sizes before allocating for them.
@@ -93,6 +96,27 @@ pub struct PackPayload {
     pub backoff: BackoffRule,
     /// Codes that are not occupations (retired, unemployed, ...), see README.
     pub non_classification: Vec<String>,
+    /// Codes of another classification that this pack can recode, with their candidates here
+    /// (format version 2; `None` in version 1 packs).
+    pub recode: Option<RecodeTable>,
+}
+
+/// A correspondence from another classification's codes to candidate codes of this one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecodeTable {
+    /// Machine name of the source classification, e.g. `anzsco2022`.
+    pub from: String,
+    /// (source code, candidate codes here), sorted by source code.
+    pub links: Vec<(String, Vec<String>)>,
+}
+
+/// The version 1 payload: version 2 without `recode`.
+#[derive(Deserialize)]
+struct PackPayloadV1 {
+    nodes: Vec<NodeRecord>,
+    classifiers: Vec<ClassifierRecord>,
+    backoff: BackoffRule,
+    non_classification: Vec<String>,
 }
 
 /// Serialises a pack. Used by the trainer and by tests; the layout is the module doc's.
@@ -124,7 +148,13 @@ pub fn read_header(bytes: &[u8]) -> Result<PackHeader, PackError> {
 /// Reads a whole pack, checking magic, version, lengths, checksum and compatibility.
 pub fn read_pack(bytes: &[u8]) -> Result<(PackHeader, PackPayload), PackError> {
     let (header, body) = split(bytes)?;
-    let payload: PackPayload = postcard::from_bytes(body).map_err(|e| PackError::BadPayload(e.to_string()))?;
+    let bad = |e: postcard::Error| PackError::BadPayload(e.to_string());
+    let payload: PackPayload = if u16::from_le_bytes([bytes[4], bytes[5]]) == 1 {
+        let v1: PackPayloadV1 = postcard::from_bytes(body).map_err(bad)?;
+        PackPayload { nodes: v1.nodes, classifiers: v1.classifiers, backoff: v1.backoff, non_classification: v1.non_classification, recode: None }
+    } else {
+        postcard::from_bytes(body).map_err(bad)?
+    };
     Ok((header, payload))
 }
 
@@ -137,7 +167,7 @@ fn split(bytes: &[u8]) -> Result<(PackHeader, &[u8]), PackError> {
         return Err(PackError::BadMagic { found: magic });
     }
     let version = u16::from_le_bytes([bytes[4], bytes[5]]);
-    if version != FORMAT_VERSION {
+    if !(OLDEST_READABLE_VERSION..=FORMAT_VERSION).contains(&version) {
         return Err(PackError::UnsupportedVersion { found: version, supported: FORMAT_VERSION });
     }
     let head_len = u32::from_le_bytes(bytes[6..10].try_into().expect("length checked"));

@@ -59,6 +59,10 @@ pub enum UncodedReason {
     Uncertain,
     /// Title plus tasks exceed [`crate::MAX_TEXT_CHARS`].
     TooLong,
+    /// Recoding: the source code is not in the correspondence.
+    UnknownSourceCode,
+    /// Recoding: the source code corresponds to several codes and there is no text to choose.
+    NeedsText,
 }
 
 impl UncodedReason {
@@ -68,6 +72,8 @@ impl UncodedReason {
             UncodedReason::Unrecognised => "unrecognised",
             UncodedReason::Uncertain => "uncertain",
             UncodedReason::TooLong => "too-long",
+            UncodedReason::UnknownSourceCode => "unknown-source-code",
+            UncodedReason::NeedsText => "needs-text",
         }
     }
 
@@ -77,6 +83,8 @@ impl UncodedReason {
             UncodedReason::Unrecognised => "none of the words are known to the model",
             UncodedReason::Uncertain => "the model is not confident enough of any group",
             UncodedReason::TooLong => "title and tasks together are longer than the coder accepts",
+            UncodedReason::UnknownSourceCode => "the code to recode is not in the correspondence",
+            UncodedReason::NeedsText => "the code corresponds to several codes; a title is needed to choose",
         }
     }
 }
@@ -130,4 +138,6 @@ pub struct ModelInfo {
     pub min_conditional: f32,
     pub min_joint: f32,
     pub non_classification_codes: Vec<String>,
+    /// Classification whose codes this pack can recode (`anzsco2022` for the OSCA pack).
+    pub recodes_from: Option<String>,
 }

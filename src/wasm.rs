@@ -64,7 +64,7 @@ export interface CodedResult {
 export type CodeStatus = "successful" | "unsuccessful";
 
 /** Why a record was not coded. */
-export type UncodedReason = "empty" | "unrecognised" | "uncertain" | "too-long";
+export type UncodedReason = "empty" | "unrecognised" | "uncertain" | "too-long" | "unknown-source-code" | "needs-text";
 
 /** The result of coding one record. */
 export interface CodeResult {
@@ -94,6 +94,8 @@ export interface ModelInfo {
   minConditional: number;
   minJoint: number;
   nonClassificationCodes: string[];
+  /** Classification whose codes `recode` accepts (`anzsco2022` for the OSCA pack), else null. */
+  recodesFrom: string | null;
 }
 
 /** The `code` property of every Error thrown by this module. */
@@ -101,7 +103,7 @@ export type OccupationCoderErrorCode =
   | "PACK_TOO_SHORT" | "PACK_BAD_MAGIC" | "PACK_UNSUPPORTED_VERSION" | "PACK_TRUNCATED"
   | "PACK_TRAILING_BYTES" | "PACK_CHECKSUM_MISMATCH" | "PACK_BAD_HEADER" | "PACK_BAD_PAYLOAD"
   | "PACK_INCOMPATIBLE" | "PACK_INVALID"
-  | "BAD_K" | "BATCH_TOO_LARGE" | "BAD_INPUT"
+  | "BAD_K" | "BATCH_TOO_LARGE" | "UNKNOWN_CODE" | "BAD_INPUT"
   | "FETCH_FAILED" | "FETCH_HTTP_STATUS" | "INTERNAL";
 
 /** Every exception thrown by this module is an Error with a `code`. */
@@ -282,6 +284,23 @@ impl OccupationCoder {
             let tasks = string_from_js(&tasks, "tasks", true)?;
             let suggestions = self.coder.suggest_within(&code, &title, &tasks, k_from_js(&k)?)?;
             to_js(&suggestions)
+        })();
+        out.map_err(throw)
+    }
+
+    /// Recodes a record carrying a code of another classification (`info().recodesFrom`,
+    /// `anzsco2022` for the OSCA pack): one-to-one links are certain; one-to-many links are
+    /// decided by the model among the candidates only, using the record's text.
+    #[wasm_bindgen(unchecked_return_type = "CodeResult")]
+    pub fn recode(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] source_code: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "OccupationRecord")] record: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let out = (|| {
+            let code = string_from_js(&source_code, "sourceCode", false)?;
+            let r = record_from_js(record, None)?;
+            to_js(&self.coder.recode(&code, &r))
         })();
         out.map_err(throw)
     }

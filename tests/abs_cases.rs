@@ -97,3 +97,24 @@ fn follow_up_lists_the_groups_likely_occupations() {
     // At an occupation, the occupation itself is the only answer.
     assert_eq!(osca.suggest_within("371131", "brickie", "", 5).unwrap()[0].code, "371131");
 }
+
+/// ANZSCO 2022 -> OSCA 2024: codes alone cannot be recoded where the correspondence splits,
+/// titles can (ABS Table 6 links used, e.g. 261313 Software Engineer -> four OSCA codes).
+#[test]
+fn recodes_anzsco_codes_using_the_text_where_the_correspondence_splits() {
+    let osca = pack("osca2024");
+    assert_eq!(osca.recodes_from(), Some("anzsco2022"));
+    let rec = |code: &str, title: &str| osca.recode(code, &Record { id: None, title: title.into(), tasks: String::new() });
+    // One to one.
+    let r = rec("331111", "");
+    assert_eq!((r.results[0].code_category.as_str(), r.results[0].code_confidence), ("371131", 1.0));
+    // One to many: the text decides, among the candidates only.
+    assert_eq!(rec("261313", "data engineer").results[0].code_category, "223233");
+    assert_eq!(rec("261313", "solution architect").results[0].code_category, "273233");
+    assert_eq!(rec("261313", "software engineer").results[0].code_category, "273333");
+    assert_eq!(rec("411711", "volunteer coordinator").results[0].code_category, "411933");
+    // Never outside the candidates, even when the text says something else.
+    assert!(["223232", "223233", "273233", "273333"].contains(&rec("261313", "bricklayer").results[0].code_category.as_str()));
+    assert_eq!(rec("261313", "").reason, Some(UncodedReason::NeedsText));
+    assert_eq!(rec("999999", "nurse").reason, Some(UncodedReason::UnknownSourceCode));
+}

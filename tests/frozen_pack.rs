@@ -22,13 +22,14 @@ fn code(coder: &Coder, title: &str, tasks: &str) -> occupation_coder::CodeResult
 fn frozen_v1_pack_still_loads_and_codes() {
     assert_eq!(V1.len(), 1138, "the frozen fixture itself changed");
     assert_eq!(u16::from_le_bytes([V1[4], V1[5]]), 1);
-    assert_eq!(FORMAT_VERSION, 1, "a new format version must still read (or clearly refuse) v1 packs; update this test");
+    assert!(FORMAT_VERSION >= 2, "version 2 added the recoding table; v1 packs must still read");
 
     let (header, payload) = read_pack(V1).expect("the v1 pack reads");
     assert_eq!(header.classification, "osca2024");
     assert_eq!(header.features.buckets, 65_536);
     assert_eq!(payload.nodes.len(), 12);
     assert_eq!(payload.classifiers.len(), 2);
+    assert_eq!(payload.recode, None, "version 1 has no recoding table");
 
     let coder = Coder::from_bytes(V1).expect("the v1 pack loads");
     let info = coder.info();
@@ -49,4 +50,29 @@ fn frozen_v1_pack_still_loads_and_codes() {
 
     let s = coder.suggest("pastry", "", 3).unwrap();
     assert_eq!(s.iter().map(|s| s.code.as_str()).collect::<Vec<_>>()[0], "111112");
+}
+
+const V2: &[u8] = include_bytes!("fixtures/pack-v2.ocpk");
+
+/// Version 2 (written by `write_frozen_fixture` when FORMAT_VERSION became 2) adds the
+/// recoding table; same tiny model otherwise.
+#[test]
+fn frozen_v2_pack_loads_codes_and_recodes() {
+    assert_eq!(u16::from_le_bytes([V2[4], V2[5]]), 2);
+    let coder = Coder::from_bytes(V2).expect("the v2 pack loads");
+    assert_eq!(coder.recodes_from(), Some("other"));
+    let r = code(&coder, "Baker", "");
+    assert_eq!(r.results[0].code_category, "111111");
+    // One-to-one link: certain. Unknown source code: uncoded with a reason.
+    let one = coder.recode("A1", &Record::default());
+    assert_eq!((one.results[0].code_category.as_str(), one.results[0].code_confidence), ("111111", 1.0));
+    assert_eq!(coder.recode("ZZ", &Record::default()).reason, Some(UncodedReason::UnknownSourceCode));
+    // One-to-many without text cannot be decided; with text the model picks a candidate.
+    let none = coder.recode("A2", &Record::default());
+    assert_eq!(none.reason, Some(UncodedReason::NeedsText));
+    assert_eq!(none.suggestions.len(), 2);
+    let picked = coder.recode("A2", &Record { id: None, title: "Pastry Cook".into(), tasks: String::new() });
+    assert!(picked.is_coded());
+    assert!(["111111", "111112"].contains(&picked.results[0].code_category.as_str()));
+    assert!(picked.results[0].code_confidence > 0.0 && picked.results[0].code_confidence <= 1.0);
 }

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use occupation_coder::features::{featurise, BlockWeights, FeatureParams, HASH_NAME};
 use occupation_coder::normalise::NORMALISER_VERSION;
 use occupation_coder::pack::{
-    read_header, read_pack, write_pack, BackoffRule, ClassifierRecord, NodeRecord, PackHeader, PackPayload, FORMAT_VERSION,
+    read_header, read_pack, write_pack, BackoffRule, ClassifierRecord, NodeRecord, PackHeader, PackPayload, RecodeTable, FORMAT_VERSION,
     MAGIC, QUANTISATION,
 };
 use occupation_coder::{CodeError, Coder, PackError, Record, UncodedReason, MAX_BATCH, MAX_K, MAX_TEXT_CHARS};
@@ -118,6 +118,7 @@ fn payload() -> PackPayload {
         classifiers: vec![classifier(ROOT, |w| w.0), classifier(UNIT_1111, |w| w.1)],
         backoff: BackoffRule { min_conditional: 0.6, min_joint: 0.3 },
         non_classification: vec!["099960".into()],
+        recode: Some(RecodeTable { from: "other".into(), links: vec![("A1".into(), vec!["111111".into()]), ("A2".into(), vec!["111111".into(), "111112".into()])] }),
     }
 }
 

@@ -299,6 +299,7 @@ pub fn build(data: &Data, scheme: Scheme, cfg: &Config) -> Result<(Vec<u8>, Buil
         classifiers,
         backoff,
         non_classification: NON_CLASSIFICATION.iter().map(|n| n.code.to_string()).collect(),
+        recode: recode_table(data, scheme),
     };
     let bytes = occupation_coder::pack::write_pack(&header(scheme, cfg), &payload)?;
     let report = BuildReport {
@@ -316,6 +317,21 @@ pub fn build(data: &Data, scheme: Scheme, cfg: &Config) -> Result<(Vec<u8>, Buil
         seconds: start.elapsed().as_secs_f64(),
     };
     Ok((bytes, report))
+}
+
+/// The OSCA pack recodes ANZSCO 2022 codes through the ABS correspondence (Table 6).
+fn recode_table(data: &Data, scheme: Scheme) -> Option<occupation_coder::pack::RecodeTable> {
+    if scheme != Scheme::Osca2024 {
+        return None;
+    }
+    let mut links: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    for l in &data.osca_to_anzsco {
+        let to = links.entry(l.to.clone()).or_default();
+        if !to.contains(&l.from) {
+            to.push(l.from.clone());
+        }
+    }
+    Some(occupation_coder::pack::RecodeTable { from: Scheme::Anzsco2022.name().into(), links: links.into_iter().collect() })
 }
 
 pub fn gzip_len(bytes: &[u8]) -> usize {

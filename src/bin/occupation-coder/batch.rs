@@ -49,6 +49,12 @@ pub struct CodeArgs {
     /// Column holding a record id (optional in the data).
     #[arg(long, default_value = "id")]
     id_column: String,
+    /// Recode: the column holding an ANZSCO 2022 code to recode to OSCA 2024 (needs the OSCA
+    /// pack). Rows whose code corresponds to one OSCA code take it; one-to-many codes are
+    /// decided by the model among the candidates only, using the title and tasks; rows with
+    /// an empty code are coded from the text.
+    #[arg(long)]
+    recode_column: Option<String>,
     /// No progress bar even on a terminal.
     #[arg(long)]
     quiet: bool,
@@ -184,6 +190,16 @@ impl Read for CountingReader {
 struct CsvRow {
     fields: Vec<String>,
     record: Result<Record, String>,
+    /// The code to recode, when recoding.
+    source: Option<String>,
+}
+
+/// Codes a record, or recodes it when it carries a source code.
+fn code_record(coder: &Coder, record: &Record, source: Option<&str>) -> CodeResult {
+    match source.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => coder.recode(code, record),
+        None => coder.code(record),
+    }
 }
 
 fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, output: impl Write) -> Result<Summary> {
@@ -201,6 +217,15 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, output: impl Write
     };
     let tasks_at = find(&args.tasks_column);
     let id_at = find(&args.id_column);
+    let source_at = match &args.recode_column {
+        None => None,
+        Some(name) => {
+            if coder.recodes_from().is_none() {
+                bail!("--recode-column needs a pack that can recode (the OSCA 2024 pack recodes ANZSCO 2022 codes)");
+            }
+            Some(find(name).with_context(|| format!("the CSV header has no {name:?} column for --recode-column (it has {header:?})"))?)
+        }
+    };
     let width = header.len();
     let mut out_header = header.clone();
     out_header.extend(OUTPUT_COLUMNS.iter().map(|s| s.to_string()));
@@ -212,7 +237,7 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, output: impl Write
         let mut chunk: Vec<CsvRow> = Vec::with_capacity(CHUNK);
         for rec in records.by_ref() {
             line += 1;
-            chunk.push(parse_csv_row(rec, width, title_at, tasks_at, id_at, line));
+            chunk.push(parse_csv_row(rec, width, title_at, tasks_at, id_at, source_at, line));
             if chunk.len() == CHUNK {
                 break;
             }
@@ -223,7 +248,7 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, output: impl Write
         let outcomes: Vec<Outcome> = chunk
             .par_iter()
             .map(|row| match &row.record {
-                Ok(r) => Outcome::Coded(coder.code(r)),
+                Ok(r) => Outcome::Coded(code_record(coder, r, row.source.as_deref())),
                 Err(e) => Outcome::Error(e.clone()),
             })
             .collect();
@@ -245,11 +270,12 @@ fn parse_csv_row(
     title_at: usize,
     tasks_at: Option<usize>,
     id_at: Option<usize>,
+    source_at: Option<usize>,
     line: u64,
 ) -> CsvRow {
     let rec = match rec {
         Ok(r) => r,
-        Err(e) => return CsvRow { fields: Vec::new(), record: Err(format!("line {line}: unreadable CSV row: {e}")) },
+        Err(e) => return CsvRow { fields: Vec::new(), record: Err(format!("line {line}: unreadable CSV row: {e}")), source: None },
     };
     let mut bad_utf8 = false;
     let fields: Vec<String> = rec
@@ -273,10 +299,14 @@ fn parse_csv_row(
             tasks: tasks_at.map(|i| fields[i].clone()).unwrap_or_default(),
         })
     };
-    CsvRow { fields, record }
+    let source = source_at.and_then(|i| fields.get(i).cloned());
+    CsvRow { fields, record, source }
 }
 
 fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
+    if args.recode_column.is_some() && coder.recodes_from().is_none() {
+        bail!("--recode-column needs a pack that can recode (the OSCA 2024 pack recodes ANZSCO 2022 codes)");
+    }
     let mut lines = BufReader::with_capacity(1 << 20, input).split(b'\n');
     let mut summary = Summary::default();
     let mut line_no = 0u64;
@@ -318,11 +348,15 @@ fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8]) -> (O
         Ok(obj) => {
             let text = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(str::to_string);
             let outcome = match text(&args.title_column) {
-                Some(title) => Outcome::Coded(coder.code(&Record {
-                    id: obj.get(&args.id_column).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())),
-                    title,
-                    tasks: text(&args.tasks_column).unwrap_or_default(),
-                })),
+                Some(title) => {
+                    let record = Record {
+                        id: obj.get(&args.id_column).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())),
+                        title,
+                        tasks: text(&args.tasks_column).unwrap_or_default(),
+                    };
+                    let source = args.recode_column.as_deref().and_then(|c| obj.get(c)).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
+                    Outcome::Coded(code_record(coder, &record, source.as_deref()))
+                }
                 None => Outcome::Error(format!("line {line}: no string field {:?}", args.title_column)),
             };
             (obj, outcome)

@@ -1,0 +1,370 @@
+// <occupation-coder> on the example survey (www/survey.html) in headless Chromium, served
+// with the production CSP: suggestions, keyboard, touch, form value and submission, the
+// follow-up question, privacy (same-origin requests only), offline via the service worker,
+// axe-core, console errors, zoom. A screenshot goes to tests/artifacts/.
+//   node --test tests/e2e/
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO, ARTIFACTS, requireBuilt, startServer, stopServer, launch, watchErrors } from './browser.mjs';
+
+const AXE = readFileSync(path.join(REPO, 'node_modules/axe-core/axe.min.js'), 'utf8');
+let server;
+let base;
+let browser;
+const errors = []; // console errors from every page opened by open()
+
+before(async () => {
+  requireBuilt();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  ({ child: server, url: base } = await startServer({ csp: true }));
+  browser = await launch();
+}, { timeout: 60_000 });
+
+after(async () => {
+  await browser?.close();
+  stopServer(server);
+});
+
+/** A fresh context and page on the survey; records every request URL made in the context. */
+async function open(query = '', options = {}) {
+  const context = await browser.newContext(options);
+  const requests = [];
+  context.on('request', (r) => requests.push({ url: r.url(), method: r.method() }));
+  const page = await context.newPage();
+  page.on('worker', (w) => w.on('console', () => {}));
+  await watchErrors(page, errors);
+  await page.goto(`${base}survey.html${query}`);
+  await page.waitForFunction(() => customElements.get('occupation-coder'));
+  return { context, page, requests };
+}
+
+/** Types into the title field and waits until suggestions for exactly that text are shown. */
+async function typeTitle(page, text, { clear = true } = {}) {
+  const input = page.locator('occupation-coder input');
+  const shown = page.evaluate((t) => new Promise((resolve) => {
+    const w = document.querySelector('occupation-coder');
+    w.addEventListener('occupation-suggestions', function on(e) {
+      if (e.detail.title === t) { w.removeEventListener('occupation-suggestions', on); resolve(e.detail); }
+    });
+  }), text);
+  if (clear) await input.fill('');
+  await input.pressSequentially(text);
+  return shown;
+}
+
+const options = (page) => page.locator('occupation-coder [role=option]').evaluateAll((els) => els.map((e) => ({
+  id: e.id, text: e.textContent, selected: e.getAttribute('aria-selected'),
+})));
+
+async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+  });
+}
+
+test("typing 'brickie' shows Bricklayer 371131 with a confidence and its group", async () => {
+  const { context, page } = await open();
+  try {
+    const d = await typeTitle(page, 'brickie');
+    assert.equal(d.mode, 'suggest');
+    assert.equal(d.suggestions[0].code, '371131');
+    const opts = await options(page);
+    const brick = opts.find((o) => o.text.includes('371131'));
+    assert.ok(brick, `371131 among ${opts.map((o) => o.text)}`);
+    assert.match(brick.text, /Bricklayer/);
+    assert.match(brick.text, /in Bricklayers and Stonemasons/);
+    assert.match(brick.text, /\d+% match/);
+    assert.match(opts.at(-1).text, /None of these/);
+    const input = page.locator('occupation-coder input');
+    assert.equal(await input.getAttribute('role'), 'combobox');
+    assert.equal(await input.getAttribute('aria-expanded'), 'true');
+    assert.equal(await input.getAttribute('aria-autocomplete'), 'list');
+    // The polite live region announces the count once typing pauses.
+    await page.waitForFunction(() => /suggestions/.test(document.querySelector('occupation-coder')
+      .shadowRoot.querySelector('[role=status]').textContent), null, { timeout: 3000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'survey-suggestions.png'), fullPage: true });
+  } finally {
+    await context.close();
+  }
+});
+
+test('keyboard only: Tab, type, Down/Up/Home/End with aria-activedescendant, Enter fills the form value', async () => {
+  const { context, page } = await open();
+  try {
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.localName), 'occupation-coder');
+    assert.equal(await page.evaluate(() => document.activeElement.shadowRoot.activeElement?.id), 'title');
+    const selected = page.evaluate(() => new Promise((resolve) => document.querySelector('occupation-coder')
+      .addEventListener('occupation-select', (e) => resolve(e.detail), { once: true })));
+    const shown = page.evaluate(() => new Promise((resolve) => document.querySelector('occupation-coder')
+      .addEventListener('occupation-suggestions', (e) => e.detail.title === 'brickie' && resolve(), {})));
+    await page.keyboard.type('brickie');
+    await shown;
+    const input = page.locator('occupation-coder input');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await input.getAttribute('aria-activedescendant'), 'option-0');
+    await page.keyboard.press('End');
+    const n = (await options(page)).length;
+    assert.equal(await input.getAttribute('aria-activedescendant'), `option-${n - 1}`);
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    const opts = await options(page);
+    assert.equal(await input.getAttribute('aria-activedescendant'), 'option-0');
+    assert.equal(opts[0].selected, 'true');
+    assert.match(opts[0].text, /371131/);
+    await page.keyboard.press('Enter');
+    const d = await selected;
+    assert.equal(d.code, '371131');
+    assert.equal(d.label, 'Bricklayer');
+    assert.equal(d.level, 6);
+    assert.equal(d.classification, 'osca2024');
+    assert.match(d.classificationVersion, /OSCA 2024/);
+    assert.ok(d.modelVersion);
+    assert.equal(d.title, 'brickie');
+    assert.ok(d.confidence > 0.5 && d.confidence <= 1);
+    assert.equal(await input.getAttribute('aria-expanded'), 'false');
+    assert.equal(await input.inputValue(), 'brickie', 'the typed text is kept');
+    const form = await page.evaluate(() => {
+      const w = document.querySelector('occupation-coder');
+      return { value: w.value, valid: w.checkValidity(), entries: [...new FormData(document.getElementById('survey'))] };
+    });
+    assert.equal(form.value, '371131');
+    assert.equal(form.valid, true);
+    const e = Object.fromEntries(form.entries);
+    assert.equal(e.occupation, '371131');
+    assert.equal(e['occupation-label'], 'Bricklayer');
+    assert.equal(e['occupation-title'], 'brickie');
+    assert.equal(e['occupation-status'], 'chosen');
+    assert.match(await page.locator('occupation-coder [part=chosen-text]').textContent(), /Bricklayer \(371131\)/);
+    // Editing the title clears the choice (occupation-clear); Escape closes, then clears.
+    const cleared = page.evaluate(() => new Promise((resolve) => document.querySelector('occupation-coder')
+      .addEventListener('occupation-clear', () => resolve(true), { once: true })));
+    await page.keyboard.type('s');
+    assert.equal(await cleared, true);
+    assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').value), '');
+    await page.waitForFunction(() => document.querySelector('occupation-coder').shadowRoot
+      .querySelector('input').getAttribute('aria-expanded') === 'true');
+    await page.keyboard.press('Escape');
+    assert.equal(await input.getAttribute('aria-expanded'), 'false');
+    await page.keyboard.press('Escape');
+    assert.equal(await input.inputValue(), '');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the survey submission carries the code, label, confidence and typed text; required blocks an empty answer', async () => {
+  const { context, page } = await open();
+  try {
+    await page.click('button[type=submit]');
+    assert.equal(await page.locator('#sent').isHidden(), true, 'required: no answer, nothing shown');
+    const v = await page.evaluate(() => {
+      const w = document.querySelector('occupation-coder');
+      return { valueMissing: w.validity.valueMissing, message: w.validationMessage };
+    });
+    assert.equal(v.valueMissing, true);
+    assert.match(v.message, /Choose an occupation/);
+    await typeTitle(page, 'brickie');
+    await page.locator('occupation-coder textarea').fill('laying bricks on house sites');
+    await page.locator('occupation-coder [role=option]', { hasText: '371131' }).click();
+    await page.fill('#hours', '38');
+    await page.click('button[type=submit]');
+    await page.locator('#sent').waitFor();
+    const rows = Object.fromEntries(await page.locator('#sent-rows tr').evaluateAll((trs) => trs.map((tr) => [
+      tr.children[0].textContent, tr.children[1].textContent])));
+    assert.equal(rows.occupation, '371131');
+    assert.equal(rows['occupation-label'], 'Bricklayer');
+    assert.match(rows['occupation-confidence'], /^0\.\d{4}$/);
+    assert.equal(rows['occupation-level'], '6');
+    assert.equal(rows['occupation-classification'], 'osca2024');
+    assert.equal(rows['occupation-title'], 'brickie');
+    assert.equal(rows['occupation-tasks'], 'laying bricks on house sites');
+    assert.equal(rows.hours, '38');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'survey-submitted.png'), fullPage: true });
+
+    // A real GET submission of a form holding the widget puts the code in the URL.
+    await page.evaluate(() => {
+      const f = document.createElement('form');
+      f.method = 'get';
+      f.action = 'index.html';
+      const w = document.createElement('occupation-coder');
+      w.setAttribute('name', 'job');
+      f.append(w);
+      document.body.append(f);
+      w.value = '371131';
+      w.jobTitle = 'brickie';
+      f.requestSubmit();
+    });
+    await page.waitForURL(/index\.html\?/);
+    const q = new URL(page.url()).searchParams;
+    assert.equal(q.get('job'), '371131');
+    assert.equal(q.get('job-title'), 'brickie');
+    assert.equal(q.get('job-status'), 'chosen');
+  } finally {
+    await context.close();
+  }
+});
+
+test("a vague title ('nurse' codes to group 265) asks the follow-up question with that group's occupations", async () => {
+  const { context, page } = await open();
+  try {
+    const d = await typeTitle(page, 'nurse');
+    assert.equal(d.mode, 'follow-up');
+    assert.equal(d.group.code, '265');
+    assert.ok(d.group.level < 6);
+    assert.equal(await page.locator('occupation-coder [part=question]').textContent(), 'Which of these best describes your job?');
+    assert.match(await page.locator('occupation-coder [part=group]').textContent(), /Midwifery and Nursing Professionals/);
+    const opts = await options(page);
+    assert.ok(opts.length >= 3);
+    for (const o of opts.slice(0, -1)) assert.match(o.text, /265\d{3}/, o.text);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'survey-follow-up.png'), fullPage: true });
+    assert.deepEqual(await axe(page), [], 'axe on the follow-up question');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const v = await page.evaluate(() => document.querySelector('occupation-coder').selection);
+    assert.match(v.code, /^265\d{3}$/);
+    assert.equal(v.level, 6);
+    // "None of these" keeps the free text with an empty code.
+    await typeTitle(page, 'nurse');
+    await page.locator('occupation-coder [role=option]', { hasText: 'None of these' }).click();
+    const e = Object.fromEntries(await page.evaluate(() => [...new FormData(document.getElementById('survey'))]));
+    assert.equal(e.occupation, '');
+    assert.equal(e['occupation-status'], 'other');
+    assert.equal(e['occupation-title'], 'nurse');
+    assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').checkValidity()), true);
+  } finally {
+    await context.close();
+  }
+});
+
+test('every request goes to the page\'s own origin, and none carries the typed text', async () => {
+  const { context, page, requests } = await open();
+  try {
+    await typeTitle(page, 'brickie');
+    await page.locator('occupation-coder textarea').fill('secret tasks text');
+    await page.waitForTimeout(300);
+    const origin = new URL(base).origin;
+    const foreign = requests.filter((r) => new URL(r.url).origin !== origin);
+    assert.deepEqual(foreign, []);
+    const urls = requests.map((r) => r.url);
+    for (const f of ['occupation-coder.mjs', 'occupation-coder-worker.mjs', 'occupation_coder_bg.wasm', 'osca2024.ocpk']) {
+      assert.ok(urls.some((u) => u.endsWith(f)), `${f} was requested (${urls})`);
+    }
+    assert.ok(!urls.some((u) => /brickie|secret/.test(u)));
+    assert.deepEqual(requests.filter((r) => r.method !== 'GET'), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('offline: after the first visit the service worker serves page, widget, wasm and pack', async () => {
+  const { context, page } = await open();
+  try {
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      const w = document.querySelector('occupation-coder');
+      w.addEventListener('occupation-offline-ready', resolve, { once: true });
+      w.addEventListener('occupation-error', (e) => reject(new Error(e.detail.message)), { once: true });
+      setTimeout(() => reject(new Error('no occupation-offline-ready in 20 s')), 20_000);
+    }));
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForFunction(() => customElements.get('occupation-coder'));
+    assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'the page is controlled');
+    const d = await typeTitle(page, 'brickie');
+    assert.equal(d.suggestions[0].code, '371131');
+    await context.setOffline(false);
+  } finally {
+    await context.close();
+  }
+});
+
+test('axe-core reports no violations: empty, with suggestions, after choosing', async () => {
+  const { context, page } = await open();
+  try {
+    assert.deepEqual(await axe(page), [], 'empty form');
+    await typeTitle(page, 'brickie');
+    await page.keyboard.press('ArrowDown');
+    assert.deepEqual(await axe(page), [], 'suggestions open, one active');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await axe(page), [], 'chosen');
+  } finally {
+    await context.close();
+  }
+});
+
+test('touch on a narrow screen (200% zoom of 1280 px): no sideways scrolling, a tap chooses', async () => {
+  const { context, page } = await open('', { viewport: { width: 640, height: 900 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  try {
+    await page.locator('occupation-coder input').tap();
+    await typeTitle(page, 'brickie');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+    const opt = page.locator('occupation-coder [role=option]', { hasText: '371131' });
+    const box = await opt.boundingBox();
+    assert.ok(box.height >= 44, `touch target ${box.height}px high`);
+    await opt.tap();
+    assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').value), '371131');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'survey-narrow.png'), fullPage: true });
+  } finally {
+    await context.close();
+  }
+});
+
+test('stale results are dropped: the list always matches the latest text', async () => {
+  const { context, page } = await open();
+  try {
+    await typeTitle(page, 'nurse'); // warm
+    const last = await page.evaluate(async () => {
+      const w = document.querySelector('occupation-coder');
+      const input = w.shadowRoot.querySelector('input');
+      const seen = [];
+      w.addEventListener('occupation-suggestions', (e) => seen.push(e.detail.title));
+      for (const t of ['b', 'br', 'bri', 'bric', 'brick', 'bricki', 'brickie', 'nurse', 'brickie']) {
+        input.value = t;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      return { seen, first: w.shadowRoot.querySelector('[role=option]').textContent };
+    });
+    assert.equal(last.seen.at(-1), 'brickie');
+    assert.ok(last.seen.length < 9, `coalesced: ${last.seen}`);
+    assert.match(last.first, /371131/);
+  } finally {
+    await context.close();
+  }
+});
+
+test('strings are replaceable and typed text is shown as text, never HTML; ANZSCO by attribute', async () => {
+  const { context, page } = await open('?classification=anzsco2022');
+  try {
+    await page.evaluate(() => {
+      document.querySelector('occupation-coder').strings = { followUpQuestion: 'Welche Tätigkeit passt am besten?', none: 'Keine davon' };
+    });
+    const d = await typeTitle(page, 'brickie');
+    assert.equal(d.suggestions[0].code, '331111');
+    assert.match((await options(page)).at(-1).text, /Keine davon/);
+    await page.evaluate(() => { document.querySelector('occupation-coder').setAttribute('label', '<b>Beruf</b>'); });
+    assert.equal(await page.locator('occupation-coder label[for=title]').textContent(), '<b>Beruf</b>');
+    await typeTitle(page, '<img src=x id=xss>');
+    assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').shadowRoot.querySelector('img')), null);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the widget JS (module + worker glue) is at most 15 kB gzipped', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const files = ['occupation-coder.mjs', 'occupation-coder-strings.mjs', 'occupation-coder-style.mjs',
+    'occupation-coder-client.mjs', 'occupation-coder-offline.mjs', 'occupation-coder-worker.mjs', 'occupation-coder-sw.js'];
+  const total = files.reduce((n, f) => n + gzipSync(readFileSync(path.join(REPO, 'www', f))).length, 0);
+  assert.ok(total <= 15 * 1024, `${total} bytes gzipped`);
+});
+
+test('no console errors or CSP violations on any page', () => {
+  assert.deepEqual(errors, []);
+});

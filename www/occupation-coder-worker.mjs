@@ -1,0 +1,75 @@
+// The module Web Worker behind <occupation-coder>: it imports the WebAssembly module, owns
+// the loaded model packs (one per URL) and answers { id, op, ...args } with { id, ok, result }.
+import init, { OccupationCoder } from './pkg/occupation_coder.js';
+
+// "Response inadequately described": a code for coders, not an answer to offer respondents.
+const HIDDEN = new Set(['099888']);
+let wasmReady = null;
+const packs = new Map(); // url -> Promise<{ coder, info }>
+
+function load(url) {
+  if (!packs.has(url)) {
+    // Fetch the pack while the wasm module compiles.
+    const bytes = fetch(url).then((r) => {
+      if (!r.ok) throw Object.assign(new Error(`${url}: HTTP status ${r.status}`), { code: 'FETCH_HTTP_STATUS' });
+      return r.arrayBuffer();
+    });
+    wasmReady ??= init();
+    const p = Promise.all([bytes, wasmReady]).then(([buf]) => {
+      const coder = OccupationCoder.fromBytes(new Uint8Array(buf));
+      return { coder, info: coder.info() };
+    });
+    p.catch(() => packs.delete(url)); // a failed load may be retried
+    packs.set(url, p);
+  }
+  return packs.get(url);
+}
+
+/** What the widget shows per suggestion: no path, just the group it sits in. */
+function slim(s) {
+  const group = s.path.length > 1 ? s.path[s.path.length - 2] : null;
+  return { code: s.code, label: s.label, level: s.level, confidence: s.confidence, group: group?.label ?? '' };
+}
+
+async function query({ url, title, tasks, k }) {
+  const { coder } = await load(url);
+  const coded = coder.code({ title, tasks });
+  const best = coded.codeStatus === 'successful' ? coded.results[0] : null;
+  // Only a group is sure (e.g. 265 for "nurse"): ask which of its occupations it is.
+  if (best && best.codeLevel < 6 && !best.codeCategory.startsWith('0')) {
+    return {
+      mode: 'follow-up',
+      group: { code: best.codeCategory, label: best.codeLabel, level: best.codeLevel, confidence: best.codeConfidence },
+      suggestions: coder.suggestWithin(best.codeCategory, title, tasks, k).map(slim),
+    };
+  }
+  const all = coder.suggest(title, tasks, Math.min(50, k + HIDDEN.size));
+  return { mode: 'suggest', suggestions: all.filter((s) => !HIDDEN.has(s.code)).slice(0, k).map(slim) };
+}
+
+/** The occupation with this code (for setting the value from code), or null. */
+async function lookup({ url, code }) {
+  const { coder } = await load(url);
+  try {
+    const [s] = coder.suggestWithin(code, '', '', 1);
+    return s && s.code === code ? slim(s) : null;
+  } catch {
+    return null;
+  }
+}
+
+const OPS = {
+  load: async ({ url }) => (await load(url)).info,
+  query,
+  lookup,
+};
+
+self.onmessage = async ({ data }) => {
+  const { id, op } = data;
+  try {
+    if (!OPS[op]) throw new Error(`unknown op ${op}`);
+    self.postMessage({ id, ok: true, result: await OPS[op](data) });
+  } catch (e) {
+    self.postMessage({ id, ok: false, error: { message: String(e?.message ?? e), code: e?.code ?? 'INTERNAL' } });
+  }
+};
