@@ -267,7 +267,7 @@ impl OccupationCoder {
         out.map_err(throw)
     }
 
-    /// The `k` (default 5) most likely occupations inside group `code` (any level), with
+    /// The `k` (default 5) most likely occupations inside group `code` (1 to 4 digits), with
     /// confidences over the whole path: for a follow-up question when only the group is sure.
     /// An unknown code throws an Error with code `UNKNOWN_CODE`.
     #[wasm_bindgen(js_name = suggestWithin, unchecked_return_type = "Suggestion[]")]
