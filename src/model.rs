@@ -18,7 +18,7 @@ pub trait NodeScorer {
 }
 
 /// A quantised, sparse linear classifier for one node (see [`ClassifierRecord`]).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct QuantisedClassifier {
     temperature: f32,
     scale: f32,
@@ -27,9 +27,48 @@ pub struct QuantisedClassifier {
     row_starts: Vec<u32>,
     children: Vec<u8>,
     weights: Vec<i8>,
+    /// Lookup directory over `ids`: ids with `id >> dir_shift == r` sit at
+    /// `ids[dir[r]..dir[r + 1]]`. Feature ids are hashes, spread evenly over the buckets, so
+    /// each range holds about two ids and a lookup is one or two probes instead of a binary
+    /// search over tens of thousands of ids (the same rows are found, so scores are identical).
+    dir: Vec<u32>,
+    dir_shift: u32,
+}
+
+/// Builds the directory of a sorted id list (see [`QuantisedClassifier::dir`]).
+fn build_directory(ids: &[u32], buckets: u32) -> (Vec<u32>, u32) {
+    // Bits needed for any id below `buckets`.
+    let id_bits = 32 - buckets.saturating_sub(1).leading_zeros();
+    // About two ids per range, at most one range per bucket.
+    let want = (ids.len() / 2).max(1).next_power_of_two();
+    let range_bits = (want.trailing_zeros()).min(id_bits);
+    let shift = id_bits - range_bits;
+    let ranges = 1usize << range_bits;
+    let mut dir = Vec::with_capacity(ranges + 1);
+    let mut k = 0usize;
+    for r in 0..ranges {
+        dir.push(k as u32);
+        while k < ids.len() && ((u64::from(ids[k]) >> shift) as usize) == r {
+            k += 1;
+        }
+    }
+    dir.push(k as u32);
+    debug_assert_eq!(k, ids.len());
+    (dir, shift)
 }
 
 impl QuantisedClassifier {
+    /// Position of `id` in `ids`, if this classifier stores it.
+    #[inline]
+    fn find(&self, id: u32) -> Option<usize> {
+        let r = (u64::from(id) >> self.dir_shift) as usize;
+        let (Some(&a), Some(&b)) = (self.dir.get(r), self.dir.get(r + 1)) else {
+            return None;
+        };
+        let (a, b) = (a as usize, b as usize);
+        self.ids[a..b].iter().position(|&x| x == id).map(|p| a + p)
+    }
+
     fn from_record(r: &ClassifierRecord, n_children: usize, buckets: u32) -> Result<Self, PackError> {
         let bad = |what: String| PackError::Invalid(format!("classifier of node {}: {what}", r.node));
         if r.bias.len() != n_children {
@@ -70,7 +109,10 @@ impl QuantisedClassifier {
         if let Some(&c) = r.children.iter().find(|&&c| usize::from(c) >= n_children) {
             return Err(bad(format!("child index {c} but the node has {n_children} children")));
         }
+        let (dir, dir_shift) = build_directory(&ids, buckets);
         Ok(QuantisedClassifier {
+            dir,
+            dir_shift,
             temperature: r.temperature,
             scale: r.scale,
             bias: r.bias.clone(),
@@ -87,7 +129,7 @@ impl QuantisedClassifier {
         out.resize(self.bias.len(), 0.0);
         let mut hits = 0;
         for (id, v) in x.iter() {
-            if let Ok(k) = self.ids.binary_search(&id) {
+            if let Some(k) = self.find(id) {
                 hits += 1;
                 let (a, b) = (self.row_starts[k] as usize, self.row_starts[k + 1] as usize);
                 for (&c, &w) in self.children[a..b].iter().zip(&self.weights[a..b]) {
@@ -183,7 +225,46 @@ impl NodeScorer for QuantisedModel {
             u32::MAX => true,
             c => {
                 let clf = &self.classifiers[c as usize];
-                x.ids.iter().any(|id| clf.ids.binary_search(id).is_ok())
+                x.ids.iter().any(|&id| clf.find(id).is_some())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The directory finds exactly the ids a binary search finds, for any bucket count.
+    #[test]
+    fn directory_lookup_matches_binary_search() {
+        let mut state = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for &buckets in &[1u32, 2, 3, 1000, 1 << 20, (1 << 20) + 7, u32::MAX] {
+            for &n in &[0usize, 1, 2, 5, 100, 5000] {
+                let mut ids: Vec<u32> = (0..n).map(|_| (next() % u64::from(buckets)) as u32).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let (dir, dir_shift) = build_directory(&ids, buckets);
+                let c = QuantisedClassifier {
+                    temperature: 1.0,
+                    scale: 1.0,
+                    bias: Vec::new(),
+                    ids: ids.clone(),
+                    row_starts: Vec::new(),
+                    children: Vec::new(),
+                    weights: Vec::new(),
+                    dir,
+                    dir_shift,
+                };
+                for probe in ids.iter().copied().chain((0..2000).map(|_| (next() % u64::from(buckets)) as u32)) {
+                    assert_eq!(c.find(probe), ids.binary_search(&probe).ok(), "buckets {buckets}, n {n}, id {probe}");
+                }
             }
         }
     }

@@ -32,7 +32,10 @@ export async function enableOffline(swUrl, extra) {
   if (!registered.has(url)) registered.set(url, navigator.serviceWorker.register(url));
   const sw = await activeWorker(await registered.get(url));
   if (!sw) throw new Error('the service worker did not activate');
-  const urls = [...new Set([...ASSETS, ...extra, location.href.split('#')[0]])];
+  // Everything same-origin the page loaded before the service worker controlled it.
+  const loaded = performance.getEntriesByType('resource').map((e) => e.name)
+    .filter((u) => new URL(u).origin === location.origin);
+  const urls = [...new Set([location.href.split('#')[0], ...loaded, ...ASSETS, ...extra])];
   return new Promise((resolve, reject) => {
     const { port1, port2 } = new MessageChannel();
     port1.onmessage = ({ data }) => (data.ok ? resolve(data.cached) : reject(new Error(data.error)));

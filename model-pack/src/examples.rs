@@ -169,11 +169,15 @@ fn own_classification(b: &mut Builder, own: &ClassificationData, rng: &mut Rng) 
             b.push(t, "", code(), weight, Source::IndexTitle, Some(norm_key(t)));
         }
         // "Registered Nurse (Aged Care)": respondents write the bracketed part in the tasks.
+        // Three variants: the qualifier alone, and with different tasks.
         if let Some((head, rest)) = o.title.split_once(" (") {
             let qualifier = rest.trim_end_matches(')');
-            let picked: Vec<&str> = rng.sample(&o.tasks, 2.min(o.tasks.len())).into_iter().map(String::as_str).collect();
-            let tasks = std::iter::once(qualifier).chain(picked).collect::<Vec<_>>().join("; ");
-            b.push(head, &tasks, code(), w.title_with_tasks, Source::TitleWithTasks, None);
+            b.push(head, qualifier, code(), w.title_with_tasks, Source::TitleWithTasks, None);
+            for _ in 0..2 {
+                let picked: Vec<&str> = rng.sample(&o.tasks, 2.min(o.tasks.len())).into_iter().map(String::as_str).collect();
+                let tasks = std::iter::once(qualifier).chain(picked).collect::<Vec<_>>().join("; ");
+                b.push(head, &tasks, code(), w.title_with_tasks, Source::TitleWithTasks, None);
+            }
         }
         b.push("", &o.description, code(), w.description, Source::Description, None);
         for task in &o.tasks {

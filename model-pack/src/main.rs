@@ -66,15 +66,18 @@ struct Common {
     #[arg(long)]
     data: Option<PathBuf>,
     /// How crosswalked text with several candidate codes is used.
-    #[arg(long, value_enum, default_value = "agree")]
+    #[arg(long, value_enum, default_value = "pseudo")]
     strategy: CandidateStrategy,
+    /// Weight multiplier of pseudo-labelled examples (`--strategy pseudo`).
+    #[arg(long, default_value_t = 0.25)]
+    pseudo_weight: f32,
     /// SVM cost C.
     #[arg(long, default_value_t = 1.0)]
     c: f32,
     #[arg(long, default_value_t = 20_241_206)]
     seed: u64,
     /// Quantised weights below this magnitude (1..=127) are pruned.
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = 14)]
     min_q: i8,
     /// Hash buckets (a power of two is usual).
     #[arg(long, default_value_t = 1 << 20)]
@@ -97,6 +100,8 @@ impl Common {
         cfg.svm.seed = self.seed;
         cfg.features.buckets = self.buckets;
         cfg.svm.min_df = self.min_df.max(1);
+        anyhow::ensure!(self.pseudo_weight > 0.0 && self.pseudo_weight.is_finite(), "--pseudo-weight must be a positive number");
+        cfg.pseudo_weight = self.pseudo_weight;
         let (lo, hi) = self
             .char_ngrams
             .split_once('-')

@@ -40,6 +40,8 @@ pub struct Config {
     pub svm: SvmParams,
     pub weights: Weights,
     pub strategy: CandidateStrategy,
+    /// Weight multiplier of pseudo-labelled examples (a guess is worth less than a label).
+    pub pseudo_weight: f32,
     /// Float weights at or below this are dropped after training.
     pub prune: f32,
     /// Quantised weights with |q| below this are dropped.
@@ -56,9 +58,10 @@ impl Default for Config {
             features: FeatureParams::default(),
             svm: SvmParams::default(),
             weights: Weights::default(),
-            strategy: CandidateStrategy::Agree,
+            strategy: CandidateStrategy::Pseudo,
+            pseudo_weight: 0.25,
             prune: 1e-3,
-            min_q: 12,
+            min_q: 14,
             calibration_fold: 8,
             seed: 20_241_206,
             progress: true,
@@ -148,13 +151,17 @@ pub fn agree_samples<'a>(tree: &Tree, items: impl Iterator<Item = &'a Prepared>,
 
 /// Pseudo-labels: each multi-candidate example goes to the candidate the first model finds
 /// most likely (joint probability of the candidate's path).
-pub fn pseudo_samples<'a>(model: &FloatModel, items: impl Iterator<Item = &'a Prepared>) -> Vec<Sample> {
+pub fn pseudo_samples<'a>(model: &FloatModel, items: impl Iterator<Item = &'a Prepared>, pseudo_weight: f32) -> Vec<Sample> {
     let items: Vec<&Prepared> = items.collect();
     items
         .par_iter()
         .filter_map(|p| {
-            let node = if p.target.len() == 1 { p.target[0] } else { most_likely(model, &p.x, &p.target) };
-            (node != Tree::ROOT).then(|| Sample { x: p.x.clone(), node, weight: p.weight })
+            let (node, weight) = if p.target.len() == 1 {
+                (p.target[0], p.weight)
+            } else {
+                (most_likely(model, &p.x, &p.target), p.weight * pseudo_weight)
+            };
+            (node != Tree::ROOT).then(|| Sample { x: p.x.clone(), node, weight })
         })
         .collect()
 }
@@ -199,7 +206,7 @@ pub fn fit(tree: &Tree, items: &[&Prepared], cfg: &Config) -> (FloatModel, Backo
     let mut model = train(tree, &samples, &cfg.svm, cfg.prune, cfg.progress);
     if cfg.strategy == CandidateStrategy::Pseudo {
         calibrate(&mut model, &agree_samples(tree, calib_items.iter().copied(), CandidateStrategy::Drop), 30);
-        samples = pseudo_samples(&model, train_items.iter().copied());
+        samples = pseudo_samples(&model, train_items.iter().copied(), cfg.pseudo_weight);
         model = train(tree, &samples, &cfg.svm, cfg.prune, cfg.progress);
     }
     drop(samples);

@@ -196,8 +196,8 @@ test('the survey submission carries the code, label, confidence and typed text; 
       w.setAttribute('name', 'job');
       f.append(w);
       document.body.append(f);
+      w.jobTitle = 'brickie'; // (typing a title clears a choice, so the title goes first)
       w.value = '371131';
-      w.jobTitle = 'brickie';
       f.requestSubmit();
     });
     await page.waitForURL(/index\.html\?/);
@@ -210,32 +210,41 @@ test('the survey submission carries the code, label, confidence and typed text; 
   }
 });
 
-test("a vague title ('nurse' codes to group 265) asks the follow-up question with that group's occupations", async () => {
+// Vague titles the coder may only place in a group; the packs are retrained, so the test
+// takes the first that codes to a group today ('nurse' did to 265, 'engineer' does to 243).
+const VAGUE = ['nurse', 'engineer', 'doctor', 'teacher', 'driver', 'technician', 'labourer'];
+
+test('a vague title that codes to a group asks the follow-up question with that group\'s occupations', async () => {
   const { context, page } = await open();
   try {
-    const d = await typeTitle(page, 'nurse');
-    assert.equal(d.mode, 'follow-up');
-    assert.equal(d.group.code, '265');
-    assert.ok(d.group.level < 6);
+    let d;
+    let vague;
+    for (vague of VAGUE) {
+      d = await typeTitle(page, vague);
+      if (d.mode === 'follow-up') break;
+    }
+    assert.equal(d.mode, 'follow-up', `none of ${VAGUE} coded to a group`);
+    const group = d.group.code;
+    assert.ok(d.group.level < 6 && group.length < 6);
     assert.equal(await page.locator('occupation-coder [part=question]').textContent(), 'Which of these best describes your job?');
-    assert.match(await page.locator('occupation-coder [part=group]').textContent(), /Midwifery and Nursing Professionals/);
+    assert.ok((await page.locator('occupation-coder [part=group]').textContent()).includes(d.group.label));
     const opts = await options(page);
     assert.ok(opts.length >= 3);
-    for (const o of opts.slice(0, -1)) assert.match(o.text, /265\d{3}/, o.text);
+    for (const o of opts.slice(0, -1)) assert.match(o.text, new RegExp(`${group}\\d{${6 - group.length}}`), o.text);
     await page.screenshot({ path: path.join(ARTIFACTS, 'survey-follow-up.png'), fullPage: true });
     assert.deepEqual(await axe(page), [], 'axe on the follow-up question');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     const v = await page.evaluate(() => document.querySelector('occupation-coder').selection);
-    assert.match(v.code, /^265\d{3}$/);
+    assert.ok(v.code.startsWith(group) && v.code.length === 6, v.code);
     assert.equal(v.level, 6);
     // "None of these" keeps the free text with an empty code.
-    await typeTitle(page, 'nurse');
+    await typeTitle(page, vague);
     await page.locator('occupation-coder [role=option]', { hasText: 'None of these' }).click();
     const e = Object.fromEntries(await page.evaluate(() => [...new FormData(document.getElementById('survey'))]));
     assert.equal(e.occupation, '');
     assert.equal(e['occupation-status'], 'other');
-    assert.equal(e['occupation-title'], 'nurse');
+    assert.equal(e['occupation-title'], vague);
     assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').checkValidity()), true);
   } finally {
     await context.close();

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use occupation_coder::model::NodeScorer;
 use occupation_coder::{Coder, Record};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -72,12 +73,18 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         let coder = Coder::from_bytes(&bytes).with_context(|| format!("cannot load {}", path.display()))?;
         let load_ms = t.elapsed().as_secs_f64() * 1e3;
         let (median, p95) = suggest_latency(&coder, args.calls);
-        let records: Vec<Record> = (0..args.records)
-            .map(|i| {
-                let (title, tasks) = INPUTS[i % INPUTS.len()];
-                Record { id: Some(i.to_string()), title: title.into(), tasks: tasks.into() }
-            })
-            .collect();
+        let records = distinct_records(&coder, args.records);
+        let distinct: std::collections::HashSet<(&str, &str)> = records.iter().map(|r| (r.title.as_str(), r.tasks.as_str())).collect();
+        let coded = records.par_iter().filter(|r| coder.code(r).is_coded()).count();
+        let features: usize = records.par_iter().map(|r| coder.features(&r.title, &r.tasks).len()).sum();
+        eprintln!(
+            "{}: {} records for throughput, {} distinct, {:.1}% coded, {:.0} features each on average",
+            path.display(),
+            records.len(),
+            distinct.len(),
+            100.0 * coded as f64 / records.len().max(1) as f64,
+            features as f64 / records.len().max(1) as f64
+        );
         let one = throughput(|| records.iter().map(|r| coder.code(r).is_coded() as usize).sum::<usize>(), records.len());
         let all = throughput(|| records.par_iter().map(|r| coder.code(r).is_coded() as usize).sum::<usize>(), records.len());
         results.push(PackBench {
@@ -113,6 +120,85 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Task phrases combined with occupation titles so that every benchmark record is distinct
+/// (no two records share title and tasks): throughput is measured on realistic, varied text,
+/// never on a handful of repeated inputs.
+pub const TASK_PHRASES: &[&str] = &[
+    "caring for elderly residents",
+    "laying bricks and blocks",
+    "cleaning offices at night",
+    "writing code for web applications",
+    "teaching students literacy and numeracy",
+    "driving a semi trailer interstate",
+    "preparing tax returns",
+    "serving customers at the register",
+    "installing wiring and fixing faults",
+    "planning menus and supervising staff",
+    "feeding livestock and fixing fences",
+    "answering phones and booking appointments",
+    "helping residents shower and dress",
+    "repairing pipes and hot water systems",
+    "managing budgets and subcontractors",
+    "making coffee in a cafe",
+    "servicing cars and light trucks",
+    "responding to incidents",
+    "cutting and colouring hair",
+    "picking and packing orders with a forklift",
+    "supervising a team of ten",
+    "ordering stock and checking deliveries",
+    "writing reports for management",
+    "operating heavy machinery on site",
+    "giving medication and dressing wounds",
+    "designing buildings and drawing plans",
+    "testing samples in a laboratory",
+    "selling insurance over the phone",
+    "maintaining aircraft engines",
+    "looking after children aged 2 to 5",
+    "mowing lawns and pruning trees",
+    "processing payroll and invoices",
+    "counselling clients with mental health issues",
+    "welding steel frames in a factory",
+    "guarding a shopping centre at night",
+    "editing video for television",
+    "negotiating contracts with suppliers",
+    "fitting kitchens and cabinets",
+    "analysing data with sql and python",
+    "cooking for a nursing home",
+];
+
+/// `n` distinct respondent-like records: every occupation title in the pack (plain, lower
+/// case, or with a typing slip) with one or two task phrases, the fixed [`INPUTS`] mixed in.
+pub fn distinct_records(coder: &Coder, n: usize) -> Vec<Record> {
+    let tree = coder.model().tree();
+    let titles: Vec<&str> = tree.nodes.iter().filter(|x| x.depth == 5 && !x.code.starts_with('0')).map(|x| x.label.as_str()).collect();
+    let t = TASK_PHRASES.len();
+    (0..n)
+        .map(|i| {
+            if i % 10 == 0 {
+                let (title, tasks) = INPUTS[(i / 10) % INPUTS.len()];
+                // Distinct too: a record number in the tasks.
+                return Record { id: Some(i.to_string()), title: title.into(), tasks: format!("{tasks} {}", i / 10) };
+            }
+            let label = titles[i % titles.len()];
+            let round = i / titles.len();
+            let title = match round % 3 {
+                0 => label.to_string(),
+                1 => label.to_lowercase(),
+                // A typing slip: drop one letter.
+                _ => {
+                    let chars: Vec<char> = label.chars().collect();
+                    let at = (i * 7) % chars.len().max(1);
+                    chars.iter().enumerate().filter(|&(j, _)| j != at).map(|(_, c)| c).collect()
+                }
+            };
+            let a = TASK_PHRASES[(round / 3) % t];
+            let b = TASK_PHRASES[(round / (3 * t) + i) % t];
+            let tasks = if round % 2 == 0 { a.to_string() } else { format!("{a}, {b}") };
+            Record { id: Some(i.to_string()), title, tasks }
+        })
+        .collect()
 }
 
 fn suggest_latency(coder: &Coder, calls: usize) -> (f64, f64) {
