@@ -93,43 +93,216 @@ pub fn path_to<S: NodeScorer>(scorer: &S, x: &Features, node: usize) -> Vec<Step
 
 /// Beam search below the last step of `start` (the root when empty): the `k` most likely
 /// occupations inside that group, with joint probabilities over the whole path.
+///
+/// At each level the children of every frontier path are ranked by joint probability (a stable
+/// sort, so ties keep frontier order) and the best `width` are kept. Paths live in one arena
+/// (parent index + step) instead of being cloned per extension, and a frontier node whose joint
+/// cannot beat the `width`-th best child already found (the `k`-th at the last level) is not
+/// scored at all: its children's joints are at most its own, so they would be cut anyway.
+/// The result is exactly that of the plain beam search (see the reference in the tests).
 pub fn beam_from<S: NodeScorer>(scorer: &S, x: &Features, start: Vec<Step>, k: usize, width: usize) -> Vec<Vec<Step>> {
+    const NONE: u32 = u32::MAX;
     let tree = scorer.tree();
     let width = width.max(k).max(1);
     let mut probs = Vec::new();
-    let mut frontier: Vec<Vec<Step>> = vec![start];
+    // (parent index in the arena or NONE, step)
+    let mut arena: Vec<(u32, Step)> = Vec::with_capacity(start.len() + 64);
+    let mut last = NONE;
+    for s in start {
+        arena.push((last, s));
+        last = (arena.len() - 1) as u32;
+    }
+    let mut frontier: Vec<u32> = vec![last];
+    let mut next: Vec<u32> = Vec::new();
+    // The best `keep` joints found so far at this level, descending.
+    let mut best: Vec<f32> = Vec::with_capacity(width + 1);
+    let at = |arena: &[(u32, Step)], i: u32| -> (usize, f32) {
+        if i == NONE {
+            (Tree::ROOT, 1.0)
+        } else {
+            let s = arena[i as usize].1;
+            (s.node, s.joint)
+        }
+    };
     for _depth in 1..=5 {
-        let mut next: Vec<Vec<Step>> = Vec::new();
-        for path in &frontier {
-            let (node, joint) = path.last().map_or((Tree::ROOT, 1.0), |s| (s.node, s.joint));
+        next.clear();
+        best.clear();
+        for fi in 0..frontier.len() {
+            let f = frontier[fi];
+            let (node, joint) = at(&arena, f);
             let children = &tree.node(node).children;
             if children.is_empty() {
                 continue;
             }
+            // When the children are leaves this is the last level: only the top k survive.
+            let keep = if tree.node(children[0]).children.is_empty() { k.max(1) } else { width };
+            if best.len() >= keep && joint <= best[keep - 1] {
+                continue;
+            }
             scorer.child_probabilities(node, x, &mut probs);
             for (&child, &p) in children.iter().zip(&probs) {
-                let mut extended = Vec::with_capacity(path.len() + 1);
-                extended.extend_from_slice(path);
-                extended.push(Step { node: child, conditional: p, joint: joint * p });
-                next.push(extended);
+                let j = joint * p;
+                arena.push((f, Step { node: child, conditional: p, joint: j }));
+                next.push((arena.len() - 1) as u32);
+                // Insert into the running top list (ties after equals, as the stable sort).
+                let pos = best.partition_point(|&b| b >= j);
+                if pos < keep {
+                    best.insert(pos, j);
+                    best.truncate(keep);
+                }
             }
         }
         if next.is_empty() {
             break;
         }
         // Leaves already reached (a start at an occupation) stay in the running.
-        next.extend(frontier.iter().filter(|p| p.last().is_some_and(|s| tree.node(s.node).children.is_empty())).cloned());
-        next.sort_by(|a, b| b.last().unwrap().joint.total_cmp(&a.last().unwrap().joint));
+        for &f in &frontier {
+            if f != NONE && tree.node(arena[f as usize].1.node).children.is_empty() {
+                next.push(f);
+            }
+        }
+        next.sort_by(|&a, &b| arena[b as usize].1.joint.total_cmp(&arena[a as usize].1.joint));
         next.truncate(width);
-        frontier = next;
+        std::mem::swap(&mut frontier, &mut next);
     }
     frontier.truncate(k);
     frontier
+        .iter()
+        .filter(|&&f| f != NONE)
+        .map(|&f| {
+            let mut path = Vec::with_capacity(5);
+            let mut i = f;
+            while i != NONE {
+                let (parent, step) = arena[i as usize];
+                path.push(step);
+                i = parent;
+            }
+            path.reverse();
+            path
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pack::NodeRecord;
+
+    /// The plain beam search this module used before the arena and the pruning: the
+    /// reference [`beam_from`] must match exactly.
+    fn reference_beam_from<S: NodeScorer>(scorer: &S, x: &Features, start: Vec<Step>, k: usize, width: usize) -> Vec<Vec<Step>> {
+        let tree = scorer.tree();
+        let width = width.max(k).max(1);
+        let mut probs = Vec::new();
+        let mut frontier: Vec<Vec<Step>> = vec![start];
+        for _depth in 1..=5 {
+            let mut next: Vec<Vec<Step>> = Vec::new();
+            for path in &frontier {
+                let (node, joint) = path.last().map_or((Tree::ROOT, 1.0), |s| (s.node, s.joint));
+                let children = &tree.node(node).children;
+                if children.is_empty() {
+                    continue;
+                }
+                scorer.child_probabilities(node, x, &mut probs);
+                for (&child, &p) in children.iter().zip(&probs) {
+                    let mut extended = Vec::with_capacity(path.len() + 1);
+                    extended.extend_from_slice(path);
+                    extended.push(Step { node: child, conditional: p, joint: joint * p });
+                    next.push(extended);
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            next.extend(frontier.iter().filter(|p| p.last().is_some_and(|s| tree.node(s.node).children.is_empty())).cloned());
+            next.sort_by(|a, b| b.last().unwrap().joint.total_cmp(&a.last().unwrap().joint));
+            next.truncate(width);
+            frontier = next;
+        }
+        frontier.truncate(k);
+        frontier
+    }
+
+    /// A random five-level tree whose probabilities are a hash of (node, text seed); some
+    /// nodes give coarse probabilities so that ties occur.
+    struct MockScorer {
+        tree: Tree,
+    }
+
+    fn mix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    impl MockScorer {
+        fn new(seed: u64) -> Self {
+            let mut records = vec![NodeRecord { code: String::new(), label: "root".into(), parent: 0 }];
+            let mut level = vec![0u32];
+            let mut r = seed;
+            for depth in 1..=5 {
+                let mut next = Vec::new();
+                for &parent in &level {
+                    r = mix(r);
+                    let n = 1 + (r % if depth == 1 { 9 } else { 6 }) as usize;
+                    for c in 0..n {
+                        records.push(NodeRecord { code: format!("{parent}.{c}"), label: String::new(), parent });
+                        next.push((records.len() - 1) as u32);
+                    }
+                }
+                level = next;
+            }
+            MockScorer { tree: Tree::from_records(&records).unwrap() }
+        }
+    }
+
+    impl NodeScorer for MockScorer {
+        fn tree(&self) -> &Tree {
+            &self.tree
+        }
+        fn child_probabilities(&self, node: usize, x: &Features, out: &mut Vec<f32>) {
+            let seed = u64::from(x.ids.first().copied().unwrap_or(0));
+            let n = self.tree.node(node).children.len();
+            let coarse = mix(seed ^ node as u64) % 3 == 0;
+            out.clear();
+            for c in 0..n {
+                let h = mix(seed.wrapping_mul(31) ^ ((node as u64) << 8) ^ c as u64);
+                out.push(if coarse { (h % 3) as f32 + 0.5 } else { (h % 1_000_000) as f32 / 1e3 + 0.001 });
+            }
+            let sum: f32 = out.iter().sum();
+            for v in out.iter_mut() {
+                *v /= sum;
+            }
+        }
+        fn recognises(&self, _: &Features) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn pruned_arena_beam_equals_the_plain_beam() {
+        let mut compared = 0;
+        for tree_seed in 0..20u64 {
+            let scorer = MockScorer::new(tree_seed);
+            let nodes = scorer.tree.nodes.len();
+            for text in 0..60u32 {
+                let x = Features { ids: vec![text.wrapping_mul(2_654_435_761) ^ tree_seed as u32], values: vec![1.0] };
+                for &(k, width) in &[(1, 1), (3, 10), (5, 10), (10, 20), (50, 100), (3, 3), (7, 2)] {
+                    assert_eq!(beam(&scorer, &x, k, width), reference_beam_from(&scorer, &x, Vec::new(), k, width));
+                    let node = 1 + (mix(u64::from(text) ^ tree_seed) as usize % (nodes - 1));
+                    let start = path_to(&scorer, &x, node);
+                    assert_eq!(
+                        beam_from(&scorer, &x, start.clone(), k, width),
+                        reference_beam_from(&scorer, &x, start, k, width),
+                        "tree {tree_seed}, text {text}, start at node {node}, k {k}, width {width}"
+                    );
+                    compared += 2;
+                }
+            }
+        }
+        assert_eq!(compared, 20 * 60 * 7 * 2);
+    }
 
     #[test]
     fn confidence_is_the_product_of_conditionals() {

@@ -1,10 +1,14 @@
-// The module Web Worker behind <occupation-coder>: it imports the WebAssembly module, owns
+// The module Web Worker behind <occupation-coder>: it loads the WebAssembly module, owns
 // the loaded model packs (one per URL) and answers { id, op, ...args } with { id, ok, result }.
-import init, { OccupationCoder } from './pkg/occupation_coder.js';
+// Cold start: the wasm-bindgen JS, the .wasm and the pack are fetched in parallel (the JS
+// is imported dynamically so the first message, and the pack fetch, need not wait for it).
+const WASM_URL = new URL('./pkg/occupation_coder_bg.wasm', import.meta.url);
+const pkg = import('./pkg/occupation_coder.js');
+const wasm = fetch(WASM_URL); // handed to init() as a Response: streaming compile
+let wasmReady = null;
 
 // "Response inadequately described": a code for coders, not an answer to offer respondents.
 const HIDDEN = new Set(['099888']);
-let wasmReady = null;
 const packs = new Map(); // url -> Promise<{ coder, info }>
 
 function load(url) {
@@ -14,8 +18,11 @@ function load(url) {
       if (!r.ok) throw Object.assign(new Error(`${url}: HTTP status ${r.status}`), { code: 'FETCH_HTTP_STATUS' });
       return r.arrayBuffer();
     });
-    wasmReady ??= init();
-    const p = Promise.all([bytes, wasmReady]).then(([buf]) => {
+    wasmReady ??= pkg.then(async (m) => {
+      await m.default({ module_or_path: wasm });
+      return m.OccupationCoder;
+    });
+    const p = Promise.all([bytes, wasmReady]).then(([buf, OccupationCoder]) => {
       const coder = OccupationCoder.fromBytes(new Uint8Array(buf));
       return { coder, info: coder.info() };
     });

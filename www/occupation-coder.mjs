@@ -249,6 +249,9 @@ export class OccupationCoderElement extends HTMLElement {
   async #enableOffline() {
     if (!this.hasAttribute('offline')) return;
     try {
+      // Not while the page and the pack are still loading: caching would compete with them.
+      if (document.readyState !== 'complete') await new Promise((r) => window.addEventListener('load', r, { once: true }));
+      await this.#modelPromise?.catch(() => {});
       const { enableOffline } = await import('./occupation-coder-offline.mjs');
       const cached = await enableOffline(this.getAttribute('offline'), [this.#modelUrl()]);
       this.#fire('occupation-offline-ready', { cached });
@@ -323,7 +326,7 @@ export class OccupationCoderElement extends HTMLElement {
     const e = this.#el;
     const s = this.#strings;
     const loading = !this.#info && !this.#error;
-    const show = this.#open || (this.#wantsList() && !this.#selection && (loading || this.#error) && !!this.#root.activeElement);
+    const show = this.#open || (this.#wantsList() && !this.#selection && (loading || !!this.#error) && !!this.#root.activeElement);
     e.popup.hidden = !show;
     e.title.setAttribute('aria-expanded', String(show && this.#items.length > 0));
     if (!show) {

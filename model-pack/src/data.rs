@@ -75,7 +75,6 @@ pub struct Group {
 /// One classification's own data.
 #[derive(Clone, Debug)]
 pub struct ClassificationData {
-    pub scheme: Scheme,
     pub structure: Vec<StructureRow>,
     pub occupations: Vec<Occupation>,
     pub groups: Vec<Group>,
@@ -88,16 +87,14 @@ pub struct CorpusRow {
     #[serde(default)]
     pub description: String,
     pub code: String,
-    #[serde(default)]
-    pub label_type: String,
 }
 
-/// A link of a correspondence table: `from` -> `to`, exact unless `partial`.
+/// A link of a correspondence table: `from` -> `to`. (Whether a link is partial follows from
+/// how many codes share its target, which is how the trainer uses it; see examples.rs.)
 #[derive(Clone, Debug)]
 pub struct Link {
     pub from: String,
     pub to: String,
-    pub partial: bool,
 }
 
 /// Everything the trainer reads.
@@ -174,7 +171,7 @@ fn load_classification(dir: &Path, scheme: Scheme) -> Result<ClassificationData>
             bail!("{}: row {}: code {:?} at level {} is malformed", dir.join(format!("{name}_structure.csv")).display(), i + 2, r.code, r.level);
         }
     }
-    Ok(ClassificationData { scheme, structure, occupations, groups })
+    Ok(ClassificationData { structure, occupations, groups })
 }
 
 pub fn read_csv<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
@@ -208,7 +205,7 @@ fn links(path: &Path, from: &str, to: &str) -> Result<Vec<Link>> {
             let get = |k: &str| {
                 r.get(k).cloned().with_context(|| format!("{}: row {} has no column {k:?}", path.display(), i + 2))
             };
-            Ok(Link { from: get(from)?, to: get(to)?, partial: get("partial")? == "true" })
+            Ok(Link { from: get(from)?, to: get(to)? })
         })
         .collect()
 }

@@ -32,11 +32,6 @@ pub enum Source {
     OnetTask,
 }
 
-impl Source {
-    pub fn is_corpus(self) -> bool {
-        matches!(self, Source::Asc | Source::Esco | Source::IloIndex | Source::OnetTitle | Source::OnetTask)
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Target {

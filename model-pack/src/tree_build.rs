@@ -19,7 +19,18 @@ pub struct BuiltTree {
 pub fn build(own: &ClassificationData) -> Result<BuiltTree> {
     let mut rows: Vec<(String, String)> = NON_CLASSIFICATION_GROUPS.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect();
     rows.extend(NON_CLASSIFICATION.iter().map(|n| (n.code.to_string(), n.label.to_string())));
-    rows.extend(own.structure.iter().map(|r| (r.code.clone(), r.title.clone())));
+    for r in &own.structure {
+        // Parents are derived from the codes themselves; the file's parent column must agree.
+        let derived = match r.code.len() {
+            1 => "",
+            6 => &r.code[..4],
+            n => &r.code[..n - 1],
+        };
+        if r.parent_code != derived {
+            bail!("structure row {} names parent {:?}, but its code implies {:?}", r.code, r.parent_code, derived);
+        }
+        rows.push((r.code.clone(), r.title.clone()));
+    }
     // Parents before children: shorter codes first.
     rows.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(&b.0)));
     let mut records = vec![NodeRecord { code: String::new(), label: "All occupations".into(), parent: 0 }];
