@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 20
 # Tools the set-up installs into the project (wasm-bindgen, cargo-fuzz).
 export PATH := $(CURDIR)/.toolchain/bin:$(PATH)
 
-.PHONY: help setup native packs wasm build serve test test-rust test-wasm fuzz bench kfold clean
+.PHONY: help setup native packs wasm build serve test test-rust test-wasm test-e2e fuzz bench kfold clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,7 +30,7 @@ build: setup native packs wasm ## Build everything
 serve: build ## Build everything and serve the demo at http://127.0.0.1:8080/
 	node .ci/serve.mjs --root www --port 8080
 
-test: build test-rust test-wasm fuzz ## Build everything and run every test
+test: build test-rust test-wasm test-e2e fuzz ## Build everything and run every test
 
 test-rust: ## Rust unit and integration tests (needs the packs)
 	cargo test --release --workspace
@@ -38,12 +38,16 @@ test-rust: ## Rust unit and integration tests (needs the packs)
 test-wasm: ## The WebAssembly module in Node and in headless Chromium
 	npm run --silent test:wasm
 
+test-e2e: ## The <occupation-coder> form widget on www/survey.html in headless Chromium
+	npm run --silent test:e2e
+
 fuzz: ## Run each fuzz target briefly (FUZZ_SECONDS each)
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: build ## Native and WebAssembly (Node) benchmarks, as in README
 	target/release/occupation-coder bench --pack $(PACKS)
 	node tests/bench/wasm-bench.mjs $(PACKS)
+	node tests/bench/widget-bench.mjs
 
 kfold: native ## K-fold accuracy report on held-out index titles (slow: ~10 min per classification)
 	target/release/model-pack kfold --classification osca2024 --report www/models/osca2024.kfold.json

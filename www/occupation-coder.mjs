@@ -12,6 +12,8 @@ import { DEFAULT_STRINGS, format } from './occupation-coder-strings.mjs';
 import { adoptStyles } from './occupation-coder-style.mjs';
 import { call, LatestQuery } from './occupation-coder-client.mjs';
 
+export { DEFAULT_STRINGS } from './occupation-coder-strings.mjs';
+
 const ANNOUNCE_DELAY_MS = 600; // the live region waits for typing to pause
 
 /** Creates an element; strings and nodes in `kids` are appended as text / nodes, never HTML. */
@@ -235,8 +237,12 @@ export class OccupationCoderElement extends HTMLElement {
     if (!this.#modelPromise) return;
     this.#modelPromise = null;
     this.#info = null;
-    if (this.#selection) this.clear();
+    if (this.#selection) { // a code from the other classification
+      this.#setSelection(null);
+      this.#fire('occupation-clear', {});
+    }
     if (this.getAttribute('load') === 'eager' || this.#root.activeElement) this.load().catch(() => {});
+    if (this.#wantsList()) this.#onInput(false);
   }
 
   #setState(state) {

@@ -125,28 +125,28 @@ pub fn build(data: &Data, scheme: Scheme, weights: &Weights, seed: u64) -> Vec<E
     non_classification(&mut b, &mut rng);
     colloquial(&mut b, &data.colloquial, &xw);
     for row in &data.asc_tasks {
-        let target = xw.from_anzsco(&row.code);
+        let target = xw.anzsco_target(&row.code);
         b.push("", &row.description, target, b.w.corpus_task * 2.0, Source::Asc, None);
     }
     for row in &data.esco {
-        let target = xw.from_isco(&row.code);
+        let target = xw.isco_target(&row.code);
         b.push(&row.title, "", target.clone(), b.w.corpus_title, Source::Esco, None);
         if !row.description.is_empty() {
             b.push("", &row.description, target, b.w.corpus_task, Source::Esco, None);
         }
     }
     for row in &data.ilo_index {
-        b.push(&row.title, "", xw.from_isco(&row.code), b.w.corpus_title, Source::IloIndex, None);
+        b.push(&row.title, "", xw.isco_target(&row.code), b.w.corpus_title, Source::IloIndex, None);
     }
     for row in &data.onet_titles {
-        let target = xw.from_onet(&row.code);
+        let target = xw.onet_target(&row.code);
         b.push(&row.title, "", target.clone(), b.w.corpus_title, Source::OnetTitle, None);
         if !row.description.is_empty() {
             b.push("", &row.description, target, b.w.corpus_task, Source::OnetTitle, None);
         }
     }
     for row in &data.onet_tasks {
-        b.push("", &row.description, xw.from_onet(&row.code), b.w.corpus_task, Source::OnetTask, None);
+        b.push("", &row.description, xw.onet_target(&row.code), b.w.corpus_task, Source::OnetTask, None);
     }
     b.out
 }
@@ -217,8 +217,7 @@ fn shared_words(b: &mut Builder, own: &ClassificationData) {
                 if w.len() < 4 || STOP.contains(&w.as_str()) {
                     continue;
                 }
-                // Unit groups only: higher up, a shared word still points to one branch more often
-                // than not (measured: "artist" must still reach 2317).
+                // Every level: k-fold accuracy was higher than with unit groups only.
                 for (group_len, child_len) in [(1, 2), (2, 3), (3, 4), (4, 6)] {
                     words_by_child
                         .entry((o.code[..group_len].to_string(), w.clone()))
@@ -269,7 +268,7 @@ fn non_classification(b: &mut Builder, rng: &mut Rng) {
         let len = 2 + rng.below(7);
         let s: String = if rng.below(3) == 0 {
             let c = (b'a' + rng.below(26) as u8) as char;
-            std::iter::repeat(c).take(len).collect()
+            std::iter::repeat_n(c, len).collect()
         } else {
             (0..len).map(|_| (b'a' + rng.below(26) as u8) as char).collect()
         };
@@ -280,7 +279,7 @@ fn non_classification(b: &mut Builder, rng: &mut Rng) {
 fn colloquial(b: &mut Builder, rows: &[CorpusRow], xw: &Crosswalks) {
     for row in rows {
         for term in row.title.split([',', '/']) {
-            b.push(term.trim(), "", xw.from_anzsco(&row.code), b.w.colloquial, Source::Colloquial, None);
+            b.push(term.trim(), "", xw.anzsco_target(&row.code), b.w.colloquial, Source::Colloquial, None);
         }
     }
 }
@@ -364,7 +363,7 @@ impl Crosswalks {
     }
 
     /// An ANZSCO code (6-digit occupation, a group code, or a zero-padded "nfd" code).
-    fn from_anzsco(&self, code: &str) -> Target {
+    fn anzsco_target(&self, code: &str) -> Target {
         let code = strip_nfd(code);
         match self.scheme {
             Scheme::Anzsco2022 => self.target(BTreeSet::from([code.to_string()])),
@@ -379,12 +378,12 @@ impl Crosswalks {
     }
 
     /// An ISCO-08 unit group (4 digits) or minor group (3 digits).
-    fn from_isco(&self, code: &str) -> Target {
+    fn isco_target(&self, code: &str) -> Target {
         self.target(self.isco_to_own.iter().filter(|(i, _)| i.starts_with(code)).flat_map(|(_, o)| o.iter().cloned()).collect())
     }
 
     /// An O*NET-SOC code such as `11-1011.03`; its first seven characters are the SOC code.
-    fn from_onet(&self, code: &str) -> Target {
+    fn onet_target(&self, code: &str) -> Target {
         let soc = code.get(..7).unwrap_or(code);
         self.target(self.soc_to_own.get(soc).cloned().unwrap_or_default())
     }

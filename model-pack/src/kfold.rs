@@ -106,10 +106,13 @@ fn postcard_len_proxy(payload: &PackPayload) -> Vec<u8> {
     postcard::to_allocvec(payload).unwrap_or_default()
 }
 
+/// Ranked (code, confidence) pairs and the coded answer of one case.
+type Scored = (Vec<(String, f32)>, Option<(String, f32)>);
+
 /// Top-5 by beam search and the greedy coded answer, as the runtime does.
 fn score<S: NodeScorer + Sync>(model: &S, rule: &BackoffRule, test: &[&Prepared], gold: &[String], m: &mut MetricsBuilder) {
     let tree = model.tree();
-    let results: Vec<(Vec<(String, f32)>, Option<(String, f32)>)> = test
+    let results: Vec<Scored> = test
         .par_iter()
         .map(|p| {
             let top = decode::beam(model, &p.x, 5, 10)

@@ -85,6 +85,8 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             100.0 * coded as f64 / records.len().max(1) as f64,
             features as f64 / records.len().max(1) as f64
         );
+        let feat = throughput(|| records.iter().map(|r| coder.features(&r.title, &r.tasks).len()).sum::<usize>(), records.len());
+        eprintln!("{}: featurise alone, 1 core: {:.0} rec/s", path.display(), feat);
         let one = throughput(|| records.iter().map(|r| coder.code(r).is_coded() as usize).sum::<usize>(), records.len());
         let all = throughput(|| records.par_iter().map(|r| coder.code(r).is_coded() as usize).sum::<usize>(), records.len());
         results.push(PackBench {
