@@ -22,6 +22,29 @@ pub const UNCODED_SUGGESTIONS: usize = 3;
 const BEAM_PER_K: usize = 2;
 const MIN_BEAM: usize = 10;
 
+/// The model with the root's probabilities for one text already computed.
+struct RootCached<'a> {
+    model: &'a QuantisedModel,
+    root: &'a [f32],
+}
+
+impl NodeScorer for RootCached<'_> {
+    fn tree(&self) -> &Tree {
+        self.model.tree()
+    }
+    fn child_probabilities(&self, node: usize, x: &Features, out: &mut Vec<f32>) {
+        if node == Tree::ROOT {
+            out.clear();
+            out.extend_from_slice(self.root);
+        } else {
+            self.model.child_probabilities(node, x, out);
+        }
+    }
+    fn recognises(&self, x: &Features) -> bool {
+        self.model.recognises(x)
+    }
+}
+
 /// A model pack, loaded and checked, ready to code text. Cheap to share across threads.
 #[derive(Clone, Debug)]
 pub struct Coder {
@@ -130,12 +153,17 @@ impl Coder {
         if x.is_empty() {
             return uncoded(UncodedReason::Empty, Vec::new());
         }
-        if !self.model.recognises(&x) {
+        // The root's probabilities and `recognises` in one pass, reused by greedy and beam.
+        let mut root = Vec::new();
+        if !self.model.child_probabilities_and_hits(Tree::ROOT, &x, &mut root) {
             return uncoded(UncodedReason::Unrecognised, Vec::new());
         }
-        let path = decode::greedy(&self.model, &x, &self.backoff);
+        let scorer = RootCached { model: &self.model, root: &root };
+        let path = decode::greedy(&scorer, &x, &self.backoff);
         let Some(last) = path.last() else {
-            return uncoded(UncodedReason::Uncertain, self.suggest_features(&x, UNCODED_SUGGESTIONS));
+            let width = (UNCODED_SUGGESTIONS * BEAM_PER_K).max(MIN_BEAM);
+            let top = decode::beam(&scorer, &x, UNCODED_SUGGESTIONS, width);
+            return uncoded(UncodedReason::Uncertain, top.iter().map(|p| self.suggestion(p)).collect());
         };
         let node = self.model.tree().node(last.node);
         CodeResult {

@@ -197,6 +197,25 @@ impl QuantisedModel {
         Ok(QuantisedModel { tree, classifier_of, classifiers })
     }
 
+    /// [`NodeScorer::child_probabilities`] that also says whether any feature of `x` is stored
+    /// for the node (always true for a node without a classifier): at the root that is
+    /// [`NodeScorer::recognises`], so the coder gets both from one pass over the features.
+    pub fn child_probabilities_and_hits(&self, node: usize, x: &Features, out: &mut Vec<f32>) -> bool {
+        match self.classifier_of[node] {
+            u32::MAX => {
+                out.clear();
+                out.resize(self.tree.nodes[node].children.len(), 1.0);
+                true
+            }
+            c => {
+                let clf = &self.classifiers[c as usize];
+                let hits = clf.decision_values(x, out);
+                softmax_in_place(out, clf.temperature);
+                hits > 0
+            }
+        }
+    }
+
     /// Total stored weights across all nodes.
     pub fn nnz(&self) -> usize {
         self.classifiers.iter().map(QuantisedClassifier::nnz).sum()

@@ -184,6 +184,120 @@ const VARIANTS: &[(&str, &str)] = &[
 /// word, which is dropped ("o'brien" -> "obrien", "driver's" -> "drivers"). Spelling variants
 /// are folded, then colloquial words are followed by their expansion.
 pub fn normalise(text: &str) -> Vec<String> {
+    let mut words = Words::default();
+    normalise_into(text, &mut words);
+    words.iter().map(str::to_string).collect()
+}
+
+/// Normalised words kept in one buffer (no allocation per word): the hot path's form of
+/// [`normalise`]'s output, reused from record to record.
+#[derive(Clone, Debug, Default)]
+pub struct Words {
+    buf: String,
+    /// End of each word in `buf`; word `i` is `buf[ends[i - 1]..ends[i]]`.
+    ends: Vec<usize>,
+}
+
+impl Words {
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.ends.clear();
+    }
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+    #[inline]
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(move |i| self.get(i))
+    }
+    fn start(&self) -> usize {
+        self.ends.last().copied().unwrap_or(0)
+    }
+}
+
+/// [`normalise`] into a reusable [`Words`] (cleared first). The same words, without the
+/// allocations; ASCII text (most answers) skips the NFKC machinery, which leaves ASCII as it is.
+pub fn normalise_into(text: &str, words: &mut Words) {
+    words.clear();
+    if text.is_ascii() {
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                words.buf.push(char::from(b.to_ascii_lowercase()));
+            } else if b == b'\'' && words.buf.len() > words.start() {
+                // Apostrophes join, they do not split.
+            } else if words.buf.len() > words.start() {
+                end_word(words);
+            }
+        }
+    } else {
+        for ch in text.nfkc() {
+            if ch.is_alphanumeric() {
+                words.buf.extend(ch.to_lowercase());
+            } else if (ch == '\'' || ch == '\u{2019}') && words.buf.len() > words.start() {
+                // Apostrophes join, they do not split.
+            } else if words.buf.len() > words.start() {
+                end_word(words);
+            }
+        }
+    }
+    if words.buf.len() > words.start() {
+        end_word(words);
+    }
+}
+
+/// Ends the word being built at the end of `words.buf`: folds its spelling and appends its
+/// expansion, as [`normalise`] documents.
+fn end_word(words: &mut Words) {
+    let start = words.start();
+    if let Ok(i) = VARIANTS.binary_search_by(|(from, _)| (*from).cmp(&words.buf[start..])) {
+        words.buf.truncate(start);
+        words.buf.push_str(VARIANTS[i].1);
+    }
+    let expansion = EXPANSIONS.binary_search_by(|(from, _)| (*from).cmp(&words.buf[start..])).ok().map(|i| EXPANSIONS[i].1);
+    match expansion {
+        Some(exp) => {
+            let keep = !exp.split(' ').any(|w| w == &words.buf[start..]);
+            if keep {
+                words.ends.push(words.buf.len());
+            } else {
+                words.buf.truncate(start);
+            }
+            for w in exp.split(' ') {
+                words.buf.push_str(w);
+                words.ends.push(words.buf.len());
+            }
+        }
+        None => words.ends.push(words.buf.len()),
+    }
+}
+
+/// Sorted copies of the tables, checked once: binary search needs them sorted and unique.
+#[cfg(test)]
+pub(crate) fn tables() -> [&'static [(&'static str, &'static str)]; 2] {
+    [EXPANSIONS, VARIANTS]
+}
+
+/// The normaliser as it was before [`Words`] and the ASCII fast path: the reference the
+/// faster one must match word for word (also used by the featuriser's reference tests).
+#[cfg(test)]
+pub(crate) mod reference {
+    use super::{EXPANSIONS, VARIANTS};
+    use unicode_normalization::UnicodeNormalization;
+
+/// Normalises `text` into lower-case word tokens.
+///
+/// Unicode NFKC, lower case, diacritics kept (they matter for non-English names but are rare in
+/// answers), every non-alphanumeric character is a separator except an apostrophe inside a
+/// word, which is dropped ("o'brien" -> "obrien", "driver's" -> "drivers"). Spelling variants
+/// are folded, then colloquial words are followed by their expansion.
+pub(crate) fn reference_normalise(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     for ch in text.nfkc() {
@@ -192,16 +306,16 @@ pub fn normalise(text: &str) -> Vec<String> {
         } else if (ch == '\'' || ch == '\u{2019}') && !current.is_empty() {
             // Apostrophes join, they do not split.
         } else if !current.is_empty() {
-            push_word(&mut words, std::mem::take(&mut current));
+            reference_push_word(&mut words, std::mem::take(&mut current));
         }
     }
     if !current.is_empty() {
-        push_word(&mut words, current);
+        reference_push_word(&mut words, current);
     }
     words
 }
 
-fn push_word(words: &mut Vec<String>, word: String) {
+fn reference_push_word(words: &mut Vec<String>, word: String) {
     let word = match VARIANTS.binary_search_by(|(from, _)| (*from).cmp(word.as_str())) {
         Ok(i) => VARIANTS[i].1.to_string(),
         Err(_) => word,
@@ -222,15 +336,50 @@ fn push_word(words: &mut Vec<String>, word: String) {
     }
 }
 
-/// Sorted copies of the tables, checked once: binary search needs them sorted and unique.
-#[cfg(test)]
-pub(crate) fn tables() -> [&'static [(&'static str, &'static str)]; 2] {
-    [EXPANSIONS, VARIANTS]
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Varied texts: ASCII, punctuation, apostrophes, colloquialisms, variants, non-ASCII
+    /// letters, compatibility forms, digits, symbols, empty strings.
+    pub(crate) fn varied_texts(n: usize) -> Vec<String> {
+        const PIECES: &[&str] = &[
+            "brickie", "Registered", "nurse", "O'Brien", "driver’s", "labor", "CENTER", "sparky", "admin", "hr",
+            "ＣＬＥＡＮＥＲ", "ﬁtter", "Café", "Größe", "naïve", "İstanbul", "ΣΟΦΙΑ", "日本語", "x", "2nd", "—", "--",
+            "(Backend)", " ", "\t", "\n", "a'", "'b", "’", "électricien", "ambo", "uni", "labor", "laborer", "eng",
+            "Ǆemal", "ß", "ﬀ", "K", "Å", "e\u{301}", "🙂", "n/a", "self-employed", "", ",", "...", "3/4", "½",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let len = (state % 7) as usize;
+                let mut t = String::new();
+                let mut s = state;
+                for j in 0..len {
+                    s = s.rotate_left(9) ^ 0x9e37_79b9;
+                    t.push_str(PIECES[(s % PIECES.len() as u64) as usize]);
+                    if (s >> 20) % 3 != 0 || j == 0 {
+                        t.push(if (s >> 30) % 2 == 0 { ' ' } else { '-' });
+                    }
+                }
+                t
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fast_normaliser_equals_the_reference() {
+        let texts = varied_texts(5000);
+        assert!(texts.iter().any(|t| !t.is_ascii()) && texts.iter().any(|t| t.is_ascii() && !t.is_empty()));
+        for t in &texts {
+            assert_eq!(normalise(t), reference::reference_normalise(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn tables_are_sorted_and_unique() {

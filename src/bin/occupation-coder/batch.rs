@@ -202,15 +202,12 @@ fn code_record(coder: &Coder, record: &Record, source: Option<&str>) -> CodeResu
     }
 }
 
-fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, output: impl Write) -> Result<Summary> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(BufReader::with_capacity(1 << 20, input));
-    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(output);
-    let mut records = reader.byte_records();
-    let header = match records.next() {
-        Some(h) => h.context("cannot read the CSV header row")?,
-        None => bail!("input {} is empty: expected a CSV header row", args.input.display()),
+fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
+    let mut reader = rfc4180::Reader::new(BufReader::with_capacity(1 << 20, input));
+    let Some(header) = reader.next_record().context("cannot read input")? else {
+        bail!("input {} is empty: expected a CSV header row", args.input.display());
     };
-    let header: Vec<String> = header.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+    let header: Vec<String> = header.fields.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
     let find = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let Some(title_at) = find(&args.title_column) else {
         bail!("the CSV header has no {:?} column (it has {:?}); name the title column with --title-column", args.title_column, header);
@@ -227,80 +224,302 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, output: impl Write
         }
     };
     let width = header.len();
+    let mut line = String::new();
     let mut out_header = header.clone();
     out_header.extend(OUTPUT_COLUMNS.iter().map(|s| s.to_string()));
-    writer.write_record(&out_header)?;
+    rfc4180::write_record(&mut line, out_header.iter().map(String::as_str));
+    output.write_all(line.as_bytes()).context("cannot write output")?;
 
-    let mut summary = Summary::default();
-    let mut line = 1u64;
-    loop {
-        let mut chunk: Vec<CsvRow> = Vec::with_capacity(CHUNK);
-        for rec in records.by_ref() {
-            line += 1;
-            chunk.push(parse_csv_row(rec, width, title_at, tasks_at, id_at, source_at, line));
-            if chunk.len() == CHUNK {
-                break;
+    let cols = Columns { width, title_at, tasks_at, id_at, source_at };
+    let read_chunk = |reader: &mut rfc4180::Reader<_>| -> Result<Vec<CsvRow>> {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        while chunk.len() < CHUNK {
+            match reader.next_record().context("cannot read input")? {
+                Some(rec) => chunk.push(parse_csv_row(rec, &cols)),
+                None => break,
             }
         }
-        if chunk.is_empty() {
-            break;
-        }
-        let outcomes: Vec<Outcome> = chunk
-            .par_iter()
-            .map(|row| match &row.record {
-                Ok(r) => Outcome::Coded(code_record(coder, r, row.source.as_deref())),
-                Err(e) => Outcome::Error(e.clone()),
-            })
-            .collect();
-        for (row, out) in chunk.iter().zip(&outcomes) {
+        Ok(chunk)
+    };
+    let mut summary = Summary::default();
+    let mut chunk = read_chunk(&mut reader)?;
+    while !chunk.is_empty() {
+        // Code this chunk on all cores while the next one is read and parsed.
+        let mut rendered: Vec<(Outcome, String)> = Vec::new();
+        let next = rayon::in_place_scope(|scope| {
+            let rendered = &mut rendered;
+            let chunk = &chunk;
+            scope.spawn(move |_| {
+                *rendered = chunk
+                    .par_iter()
+                    .map(|row| {
+                        let out = match &row.record {
+                            Ok(r) => Outcome::Coded(code_record(coder, r, row.source.as_deref())),
+                            Err(e) => Outcome::Error(e.clone()),
+                        };
+                        let mut text = String::with_capacity(128);
+                        let extra = result_fields(&out);
+                        let padding = width.saturating_sub(row.fields.len());
+                        rfc4180::write_record(
+                            &mut text,
+                            row.fields.iter().take(width).map(String::as_str).chain(std::iter::repeat_n("", padding)).chain(extra.iter().map(String::as_str)),
+                        );
+                        (out, text)
+                    })
+                    .collect::<Vec<_>>();
+            });
+            read_chunk(&mut reader)
+        });
+        let mut buf = String::with_capacity(rendered.iter().map(|r| r.1.len()).sum());
+        for (out, text) in &rendered {
             summary.add(out);
-            let mut fields = row.fields.clone();
-            fields.resize(width, String::new());
-            fields.extend(result_fields(out));
-            writer.write_record(&fields).context("cannot write output")?;
+            buf.push_str(text);
         }
+        output.write_all(buf.as_bytes()).context("cannot write output")?;
+        chunk = next?;
     }
-    writer.flush().context("cannot write output")?;
+    output.flush().context("cannot write output")?;
     Ok(summary)
 }
 
-fn parse_csv_row(
-    rec: csv::Result<csv::ByteRecord>,
+/// Where the columns of interest are.
+struct Columns {
     width: usize,
     title_at: usize,
     tasks_at: Option<usize>,
     id_at: Option<usize>,
     source_at: Option<usize>,
-    line: u64,
-) -> CsvRow {
-    let rec = match rec {
-        Ok(r) => r,
-        Err(e) => return CsvRow { fields: Vec::new(), record: Err(format!("line {line}: unreadable CSV row: {e}")), source: None },
-    };
+}
+
+/// A row's checks, in this order (the browser page applies the same): bad quoting or an
+/// over-long row, then invalid UTF-8, then the number of fields.
+fn parse_csv_row(rec: rfc4180::RawRecord, cols: &Columns) -> CsvRow {
+    let line = rec.line;
     let mut bad_utf8 = false;
     let fields: Vec<String> = rec
-        .iter()
-        .map(|f| match std::str::from_utf8(f) {
-            Ok(s) => s.to_string(),
-            Err(_) => {
+        .fields
+        .into_iter()
+        .map(|f| match String::from_utf8(f) {
+            Ok(s) => s,
+            Err(e) => {
                 bad_utf8 = true;
-                String::from_utf8_lossy(f).into_owned()
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
             }
         })
         .collect();
-    let record = if bad_utf8 {
+    let record = if let Some(problem) = rec.problem {
+        Err(format!("line {line}: {problem}"))
+    } else if bad_utf8 {
         Err(format!("line {line}: invalid UTF-8 (shown with replacement characters)"))
-    } else if fields.len() != width {
-        Err(format!("line {line}: {} fields where the header has {width}", fields.len()))
+    } else if fields.len() != cols.width {
+        Err(format!("line {line}: {} fields where the header has {}", fields.len(), cols.width))
     } else {
         Ok(Record {
-            id: id_at.map(|i| fields[i].clone()),
-            title: fields[title_at].clone(),
-            tasks: tasks_at.map(|i| fields[i].clone()).unwrap_or_default(),
+            id: cols.id_at.map(|i| fields[i].clone()),
+            title: fields[cols.title_at].clone(),
+            tasks: cols.tasks_at.map(|i| fields[i].clone()).unwrap_or_default(),
         })
     };
-    let source = source_at.and_then(|i| fields.get(i).cloned());
+    let source = cols.source_at.and_then(|i| fields.get(i).cloned());
     CsvRow { fields, record, source }
+}
+
+/// A small streaming RFC 4180 reader and writer, the same rules as the browser page's
+/// `www/batch-csv.mjs` (so both give the same rows, the same errors and the same bytes out).
+///
+/// Reading: an optional UTF-8 byte order mark is dropped; records end at LF, CRLF or CR;
+/// blank lines are skipped; a field in double quotes may hold commas, quotes (doubled) and line
+/// breaks. Malformed quoting does not stop the reader: the row is read leniently (a stray quote
+/// is kept as text) and marked with the problem. A row longer than [`MAX_ROW_BYTES`] (an
+/// unclosed quote, usually) is cut there and the reader skips to the end of that line.
+/// Writing: a field is quoted only when it holds a comma, a quote, CR or LF; rows end with LF.
+pub mod rfc4180 {
+    use std::io::{self, BufRead};
+
+    pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+    /// One row as read: raw field bytes, the line it starts on (the header is line 1), and
+    /// what was wrong with its quoting or length, if anything.
+    pub struct RawRecord {
+        pub fields: Vec<Vec<u8>>,
+        pub line: u64,
+        pub problem: Option<String>,
+    }
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum State {
+        StartField,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+        /// After an over-long row: ignore everything up to the end of the line.
+        Skip,
+    }
+
+    pub struct Reader<R> {
+        inner: R,
+        line: u64,
+        /// The previous byte was a CR ending a record or a line inside a quoted field: a
+        /// following LF belongs to it.
+        after_cr: bool,
+        /// The previous byte was a CR anywhere: a CRLF is one line break.
+        prev_cr: bool,
+        first: bool,
+        done: bool,
+    }
+
+    impl<R: BufRead> Reader<R> {
+        pub fn new(inner: R) -> Self {
+            Reader { inner, line: 1, after_cr: false, prev_cr: false, first: true, done: false }
+        }
+
+        /// The next row, or `None` at the end of the input.
+        pub fn next_record(&mut self) -> io::Result<Option<RawRecord>> {
+            if self.done {
+                return Ok(None);
+            }
+            if self.first {
+                self.first = false;
+                let buf = self.inner.fill_buf()?;
+                if buf.starts_with(b"\xEF\xBB\xBF") {
+                    self.inner.consume(3);
+                }
+            }
+            let mut fields: Vec<Vec<u8>> = Vec::new();
+            let mut field: Vec<u8> = Vec::new();
+            let mut state = State::StartField;
+            let mut problem: Option<String> = None;
+            let mut size = 0usize;
+            let mut start_line = self.line;
+            let mut started = false;
+            loop {
+                let buf = self.inner.fill_buf()?;
+                if buf.is_empty() {
+                    self.done = true;
+                    if !started {
+                        return Ok(None);
+                    }
+                    if state == State::Quoted {
+                        problem.get_or_insert_with(|| "bad quoting: a quoted field is not closed before the end of the input".into());
+                    }
+                    fields.push(field);
+                    return Ok(Some(RawRecord { fields, line: start_line, problem }));
+                }
+                let mut used = 0;
+                let mut finished = false;
+                for &b in buf {
+                    used += 1;
+                    let prev_cr = self.prev_cr;
+                    self.prev_cr = b == b'\r';
+                    if self.after_cr {
+                        self.after_cr = false;
+                        if b == b'\n' {
+                            continue;
+                        }
+                    }
+                    if !started {
+                        if b == b'\n' || b == b'\r' {
+                            // A blank line.
+                            if !(b == b'\n' && prev_cr) {
+                                self.line += 1;
+                            }
+                            self.after_cr = b == b'\r';
+                            continue;
+                        }
+                        started = true;
+                        start_line = self.line;
+                    }
+                    let newline = b == b'\n' || b == b'\r';
+                    if newline && !(b == b'\n' && prev_cr) {
+                        self.line += 1;
+                    }
+                    match state {
+                        State::Quoted => {
+                            if b == b'"' {
+                                state = State::QuoteInQuoted;
+                                continue;
+                            }
+                        }
+                        State::Skip => {
+                            if newline {
+                                self.after_cr = b == b'\r';
+                                finished = true;
+                                break;
+                            }
+                            continue;
+                        }
+                        State::StartField | State::Unquoted | State::QuoteInQuoted => {
+                            if b == b',' {
+                                fields.push(std::mem::take(&mut field));
+                                state = State::StartField;
+                                continue;
+                            }
+                            if newline {
+                                self.after_cr = b == b'\r';
+                                finished = true;
+                                break;
+                            }
+                            match state {
+                                State::StartField if b == b'"' => {
+                                    state = State::Quoted;
+                                    continue;
+                                }
+                                State::StartField => state = State::Unquoted,
+                                State::Unquoted if b == b'"' => {
+                                    problem.get_or_insert_with(|| "bad quoting: a quote inside an unquoted field".into());
+                                }
+                                State::QuoteInQuoted if b == b'"' => state = State::Quoted,
+                                State::QuoteInQuoted => {
+                                    problem.get_or_insert_with(|| "bad quoting: text after a closing quote".into());
+                                    state = State::Unquoted;
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    size += 1;
+                    if size > MAX_ROW_BYTES {
+                        problem = Some(format!("row longer than {MAX_ROW_BYTES} bytes (an unclosed quote?); skipped to the end of its line"));
+                        state = State::Skip;
+                        if newline {
+                            self.after_cr = b == b'\r';
+                            finished = true;
+                            break;
+                        }
+                        continue;
+                    }
+                    field.push(b);
+                }
+                self.inner.consume(used);
+                if finished {
+                    fields.push(field);
+                    return Ok(Some(RawRecord { fields, line: start_line, problem }));
+                }
+            }
+        }
+    }
+
+    /// Appends one CSV row (LF-terminated) to `out`.
+    pub fn write_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+        for (i, f) in fields.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            if f.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+                out.push('"');
+                for (j, part) in f.split('"').enumerate() {
+                    if j > 0 {
+                        out.push_str("\"\"");
+                    }
+                    out.push_str(part);
+                }
+                out.push('"');
+            } else {
+                out.push_str(f);
+            }
+        }
+        out.push('\n');
+    }
 }
 
 fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {

@@ -1,0 +1,182 @@
+// The batch page (www/batch.html) in headless Chromium, served with the production CSP:
+// a generated 200,000-row CSV with malformed rows goes in through the file input, the
+// download comes out byte for byte equal to `occupation-coder code` on the same file; cancel
+// mid-run leaves the page usable; axe-core finds no violations. BATCH_ROWS changes the size.
+//   node --test tests/batch/
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.mjs';
+import { parseCsv } from '../../www/batch-csv.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(REPO, 'target/release/occupation-coder');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ROWS = Number(process.env.BATCH_ROWS ?? 200_000);
+const AXE = readFileSync(path.join(REPO, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+let server, base, browser, context, page, dir, input, expected, malformed;
+const pageErrors = [];
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO, '.ci/serve.mjs'), '--root', path.join(REPO, 'www'), '--port', '0', '--csp'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('serve.mjs printed no URL within 10 s')), 10_000);
+    child.on('exit', (code) => reject(new Error(`serve.mjs exited early (${code})`)));
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[0] });
+      }
+    });
+  });
+}
+
+before(async () => {
+  for (const f of [CLI, CHROMIUM, path.join(REPO, 'www/pkg/occupation_coder_bg.wasm'), path.join(REPO, 'www/models/osca2024.ocpk')]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: run \`make build\``);
+  }
+  dir = mkdtempSync(path.join(tmpdir(), 'occ-batch-browser-'));
+  input = path.join(dir, 'records.csv');
+  ({ malformed } = await generate(ROWS, input, { seed: 42 }));
+  const out = path.join(dir, 'cli.csv');
+  const r = spawnSync(CLI, ['code', '--pack', path.join(REPO, 'www/models/osca2024.ocpk'), '--input', input, '--output', out, '--quiet']);
+  assert.equal(r.status, 0, r.stderr.toString());
+  expected = readFileSync(out, 'utf8');
+  ({ child: server, url: base } = await startServer());
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+  context = await browser.newContext({ acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url?.endsWith('/favicon.ico')) pageErrors.push(m.text());
+  });
+  await page.goto(`${base}batch.html`);
+}, { timeout: 120_000 });
+
+after(async () => {
+  await browser?.close();
+  server?.removeAllListeners('exit');
+  server?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function axe() {
+  await page.evaluate(AXE); // evaluate is not subject to the page's CSP
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+const rowsShown = () => page.evaluate(() => Number(document.getElementById('figures').dataset.rows ?? -1));
+
+/** Starts a run; resolves with ms from the click to the first progress with records coded. */
+async function start() {
+  await page.click('#start');
+  const t0 = Date.now();
+  await page.waitForFunction(() => Number(document.getElementById('figures').dataset.rows ?? 0) > 0, null, { timeout: 30_000, polling: 20 });
+  return Date.now() - t0;
+}
+
+async function finishAndDownload() {
+  await page.waitForSelector('#download:not([hidden])', { timeout: 170_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const file = path.join(dir, `page-${Date.now()}.csv`);
+  await download.saveAs(file);
+  return readFileSync(file, 'utf8');
+}
+
+function checkAgainstCli(text) {
+  if (text !== expected) {
+    const a = text.split('\n'), b = expected.split('\n');
+    const i = a.findIndex((l, k) => l !== b[k]);
+    assert.fail(`the page's output differs from the CLI's first at line ${i + 1}:\npage: ${a[i]}\ncli:  ${b[i]}`);
+  }
+  // And row by row: every input row once, in order, ids kept, malformed rows reported.
+  const rows = parseCsv(text);
+  assert.deepEqual(rows[0].fields.slice(0, 4), ['id', 'title', 'tasks', 'code']);
+  assert.equal(rows.length - 1, ROWS);
+  let errors = 0;
+  for (let i = 1; i < rows.length; i++) {
+    const f = rows[i].fields;
+    assert.equal(f[0], String(i), `row ${i} keeps its id and place`);
+    const status = f[f.length - 3];
+    if (malformed.has(i)) {
+      assert.equal(status, 'error', `row ${i} (${malformed.get(i)}) is an error row`);
+      assert.match(f[f.length - 2], /^line \d+: /);
+      errors++;
+    } else {
+      assert.ok(status === 'coded' || status === 'uncoded', `row ${i}: ${status}`);
+    }
+  }
+  assert.equal(errors, malformed.size);
+}
+
+test('the page is accessible before a file is chosen (axe-core)', async () => {
+  assert.deepEqual(await axe(), []);
+  assert.equal(await page.isDisabled('#start'), true);
+});
+
+test(`a ${ROWS.toLocaleString('en')}-row file: first progress within 500 ms, download equal to the CLI's output`, async () => {
+  await page.setInputFiles('#file', input);
+  await page.waitForFunction(() => !document.getElementById('start').disabled);
+  assert.equal(await page.inputValue('#col-title'), '1');
+  assert.equal(await page.inputValue('#col-tasks'), '2');
+  assert.equal(await page.inputValue('#col-id'), '0');
+  // Let the worker finish loading the pack (as a user choosing columns would).
+  await page.waitForTimeout(1000);
+  const t0 = Date.now();
+  const first = await start();
+  console.log(`# first progress with records after ${first} ms`);
+  assert.ok(first < 500, `first progress after ${first} ms`);
+  const text = await finishAndDownload();
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`# ${ROWS} rows in the page in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds)} rows/s)`);
+  checkAgainstCli(text);
+  const summary = await page.textContent('#summary');
+  assert.match(summary, new RegExp(`${malformed.size.toLocaleString('en-AU')} malformed rows`));
+  assert.equal(await page.locator('#preview tbody tr').count(), 10);
+  assert.deepEqual(await axe(), [], 'axe with the summary and preview shown');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('cancel mid-run leaves the page usable: start again and finish', async () => {
+  await start();
+  await page.waitForFunction(() => Number(document.getElementById('figures').dataset.rows ?? 0) > 20000, null, { timeout: 60_000 });
+  await page.click('#cancel');
+  await page.waitForFunction(() => document.body.dataset.state === 'cancelled');
+  assert.match(await page.textContent('#status'), /cancelled/);
+  assert.equal(await page.isDisabled('#start'), false);
+  assert.equal(await page.isDisabled('#cancel'), true);
+  const shown = await rowsShown();
+  await page.waitForTimeout(500);
+  assert.equal(await rowsShown(), shown, 'no progress after cancelling');
+  // Keyboard: the start button has focus after cancelling; Enter starts again.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'start');
+  await page.keyboard.press('Enter');
+  checkAgainstCli(await finishAndDownload());
+  assert.deepEqual(pageErrors, []);
+});
+
+test('pasted rows with a recoding column: ANZSCO 261313 + data engineer -> 223233, 331111 -> 371131', async () => {
+  await page.fill('#paste', 'id,title,anzsco\na,data engineer,261313\nb,,331111\nc,retired,\n');
+  await page.waitForFunction(() => document.getElementById('col-source').value === '2');
+  await page.click('#start');
+  await page.waitForSelector('#download:not([hidden])');
+  const rows = await page.$$eval('#preview tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(rows.map((r) => [r[0], r[3], r[7]]), [['a', '223233', 'coded'], ['b', '371131', 'coded'], ['c', '099960', 'coded']]);
+});

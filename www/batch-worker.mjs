@@ -1,0 +1,94 @@
+// The batch page's Web Worker: loads the WebAssembly coder and a model pack, then streams a
+// File/Blob through BatchCoder (www/batch-core.mjs) in chunks, keeping the output as Blob
+// parts (memory stays flat however long the file), and posts progress, a preview, and at the
+// end the coded CSV as a Blob with the summary. Cancelling is the page terminating the worker.
+//
+// Messages in:  { type: 'load', classification }
+//               { type: 'start', file, classification, columns: { title, tasks, id, source } }
+// Messages out: { type: 'ready', info } | { type: 'progress', rows, bytes, total, seconds }
+//               { type: 'preview', header, rows } | { type: 'done', blob, summary, seconds }
+//               { type: 'error', message }
+import init, { OccupationCoder } from './pkg/occupation_coder.js';
+import { BatchCoder, OUTPUT_COLUMNS } from './batch-core.mjs';
+
+const READ_BYTES = 256 * 1024; // one slice of the file per step
+const PART_CHARS = 4 * 1024 * 1024; // output text gathered before it becomes a Blob part
+const PROGRESS_MS = 200;
+
+let ready = null;
+const coders = new Map();
+
+function coderFor(classification) {
+  if (!/^(osca2024|anzsco2022)$/.test(classification)) throw new Error(`unknown classification ${classification}`);
+  if (!coders.has(classification)) {
+    ready ??= init();
+    coders.set(classification, ready.then(() => OccupationCoder.fromUrl(new URL(`./models/${classification}.ocpk`, import.meta.url).href)));
+  }
+  return coders.get(classification);
+}
+
+async function run({ file, classification, columns }) {
+  const started = performance.now();
+  const total = file.size;
+  let bytes = 0;
+  let lastProgress = -Infinity;
+  const progress = (force) => {
+    const now = performance.now();
+    if (!force && now - lastProgress < PROGRESS_MS) return;
+    lastProgress = now;
+    postMessage({ type: 'progress', rows: batch ? batch.summary.rows : 0, bytes, total, seconds: (now - started) / 1000 });
+  };
+  let batch = null;
+  progress(true);
+  const coder = await coderFor(classification);
+  batch = new BatchCoder(coder, columns);
+  const parts = [];
+  let pending = '';
+  let previewSent = false;
+  const take = (text) => {
+    pending += text;
+    if (pending.length >= PART_CHARS) {
+      parts.push(new Blob([pending], { type: 'text/csv' }));
+      pending = '';
+    }
+    if (!previewSent && (batch.previewRows.length >= batch.previewLimit)) sendPreview();
+  };
+  const sendPreview = () => {
+    previewSent = true;
+    postMessage({ type: 'preview', header: [...batch.header, ...OUTPUT_COLUMNS], rows: batch.previewRows });
+  };
+  // Blob.slice + arrayBuffer rather than stream(): the same in every browser, and each step
+  // ends with an await, so the worker stays responsive between slices.
+  for (let at = 0; at < total; at += READ_BYTES) {
+    const chunk = new Uint8Array(await file.slice(at, Math.min(total, at + READ_BYTES)).arrayBuffer());
+    // Code in pieces so progress is reported often even for slow rows.
+    for (let i = 0; i < chunk.length; i += 16384) {
+      take(batch.push(chunk.subarray(i, Math.min(chunk.length, i + 16384))));
+      bytes = at + Math.min(chunk.length, i + 16384);
+      progress(false);
+    }
+  }
+  take(batch.end());
+  if (!previewSent) sendPreview();
+  if (pending) parts.push(new Blob([pending], { type: 'text/csv' }));
+  bytes = total;
+  progress(true);
+  const blob = new Blob(parts, { type: 'text/csv' });
+  const s = batch.summary;
+  const summary = { rows: s.rows, coded: s.coded, codedByLevel: s.codedByLevel, uncoded: s.uncoded, errors: s.errors };
+  postMessage({ type: 'done', blob, summary, seconds: (performance.now() - started) / 1000 });
+}
+
+onmessage = async (e) => {
+  const msg = e.data;
+  try {
+    if (msg.type === 'load') {
+      const coder = await coderFor(msg.classification);
+      postMessage({ type: 'ready', info: coder.info() });
+    } else if (msg.type === 'start') {
+      await run(msg);
+    }
+  } catch (err) {
+    postMessage({ type: 'error', message: err?.message ?? String(err) });
+  }
+};

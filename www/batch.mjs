@@ -1,0 +1,220 @@
+// The batch page (www/batch.html): choose / drop / paste a CSV, pick columns, code it in a Web
+// Worker (www/batch-worker.mjs), show progress, a preview and the summary, offer the result as
+// a Blob URL download. Cancel terminates the worker; a fresh one is ready for the next run.
+import { CsvReader } from './batch-csv.mjs';
+
+const $ = (id) => document.getElementById(id);
+const form = $('form'), fileInput = $('file'), drop = $('drop'), paste = $('paste');
+const selects = { title: $('col-title'), tasks: $('col-tasks'), id: $('col-id'), source: $('col-source') };
+const classification = $('classification');
+const startButton = $('start'), cancelButton = $('cancel');
+const progressBar = $('progress'), figures = $('figures'), status = $('status'), download = $('download');
+
+let input = null; // { blob, name }
+let header = null;
+let worker = null;
+let running = false;
+let downloadUrl = null;
+let lastAnnounced = 0;
+
+function newWorker() {
+  worker?.terminate();
+  worker = new Worker(new URL('./batch-worker.mjs', import.meta.url), { type: 'module' });
+  worker.onmessage = (e) => onWorkerMessage(e.data);
+  worker.onerror = (e) => fail(`The coder stopped: ${e.message ?? 'unknown error'}`);
+  worker.postMessage({ type: 'load', classification: classification.value });
+}
+
+const say = (text) => { status.textContent = text; };
+function fail(message) {
+  running = false;
+  say('');
+  status.innerHTML = '';
+  const p = document.createElement('span');
+  p.className = 'error';
+  p.textContent = message;
+  status.append(p);
+  updateButtons();
+}
+
+const fmtTime = (s) => (s < 60 ? `${Math.ceil(s)} s` : `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s`);
+
+function onWorkerMessage(m) {
+  if (m.type === 'progress') {
+    const share = m.total ? m.bytes / m.total : 0;
+    progressBar.value = share;
+    const rate = m.seconds > 0 ? m.rows / m.seconds : 0;
+    const left = share > 0 && share < 1 ? (m.seconds / share) * (1 - share) : 0;
+    const text = `${m.rows.toLocaleString('en-AU')} records, ${Math.round(rate).toLocaleString('en-AU')} records/s, ` +
+      `${Math.round(share * 100)}% done${left ? `, about ${fmtTime(left)} left` : ''}.`;
+    figures.textContent = text;
+    figures.dataset.rows = m.rows;
+    // Screen readers hear the progress every 5 seconds, not every update.
+    if (running && performance.now() - lastAnnounced > 5000) {
+      lastAnnounced = performance.now();
+      say(`Coding: ${Math.round(share * 100)}% done.`);
+    }
+  } else if (m.type === 'preview') {
+    showPreview(m.header, m.rows);
+  } else if (m.type === 'done') {
+    running = false;
+    if (downloadUrl) URL.revokeObjectURL(downloadUrl);
+    downloadUrl = URL.createObjectURL(m.blob);
+    download.href = downloadUrl;
+    download.download = (input?.name ?? 'records.csv').replace(/\.[^.]*$/, '') + '-coded.csv';
+    download.hidden = false;
+    progressBar.value = 1;
+    showSummary(m.summary, m.seconds);
+    say(`Done: ${m.summary.rows.toLocaleString('en-AU')} records coded in ${fmtTime(m.seconds)}. The coded file is ready to download.`);
+    document.body.dataset.state = 'done';
+    updateButtons();
+  } else if (m.type === 'error') {
+    document.body.dataset.state = 'error';
+    fail(`Could not code the file: ${m.message}`);
+  }
+}
+
+function showSummary(s, seconds) {
+  const ul = $('summary');
+  ul.replaceChildren();
+  const items = [
+    `${s.rows.toLocaleString('en-AU')} records in (${Math.round(s.rows / Math.max(seconds, 1e-3)).toLocaleString('en-AU')} records/s)`,
+    `${s.coded.toLocaleString('en-AU')} coded: ` + [6, 4, 3, 2, 1].map((d) => `${(s.codedByLevel[d] ?? 0).toLocaleString('en-AU')} to ${d} digits`).join(', '),
+    `${s.uncoded.toLocaleString('en-AU')} not coded (see the reason and suggestions columns)`,
+    `${s.errors.toLocaleString('en-AU')} malformed rows (status "error", with the reason)`,
+  ];
+  for (const t of items) {
+    const li = document.createElement('li');
+    li.textContent = t;
+    ul.append(li);
+  }
+  $('summary-section').hidden = false;
+}
+
+function showPreview(head, rows) {
+  const table = $('preview');
+  const tr = document.createElement('tr');
+  for (const h of head) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = h;
+    tr.append(th);
+  }
+  table.tHead.replaceChildren(tr);
+  const body = table.tBodies[0];
+  body.replaceChildren();
+  for (const r of rows.slice(0, 10)) {
+    const row = document.createElement('tr');
+    for (const v of r) {
+      const td = document.createElement('td');
+      td.textContent = v;
+      row.append(td);
+    }
+    body.append(row);
+  }
+  $('preview-section').hidden = false;
+}
+
+function updateButtons() {
+  startButton.disabled = running || !input || !header || selects.title.value === '';
+  cancelButton.disabled = !running;
+  for (const s of Object.values(selects)) s.disabled = running || !header;
+  selects.source.disabled = running || !header || classification.value !== 'osca2024';
+  classification.disabled = running;
+  fileInput.disabled = running;
+  paste.disabled = running;
+}
+
+function guess(names, patterns) {
+  const i = names.findIndex((n) => patterns.some((p) => p.test(n)));
+  return i;
+}
+
+async function useInput(blob, name) {
+  input = { blob, name };
+  header = null;
+  download.hidden = true;
+  const head = new Uint8Array(await blob.slice(0, 1 << 16).arrayBuffer());
+  const reader = new CsvReader();
+  const rows = reader.push(head);
+  if (rows.length === 0) reader.end(rows);
+  if (rows.length === 0 || rows[0].fields.length === 0) {
+    $('source').textContent = `${name}: no header row found.`;
+    updateButtons();
+    return;
+  }
+  header = rows[0].fields;
+  const names = header.map((h) => h.trim().toLowerCase());
+  const fill = (select, optional, chosen) => {
+    select.replaceChildren();
+    if (optional) select.append(new Option('(none)', '-1'));
+    header.forEach((h, i) => select.append(new Option(h || `column ${i + 1}`, String(i))));
+    select.value = String(chosen >= 0 ? chosen : optional ? -1 : 0);
+  };
+  fill(selects.title, false, guess(names, [/^title$/, /title|occupation|job/]));
+  fill(selects.tasks, true, guess(names, [/^tasks?$/, /task|duties/]));
+  fill(selects.id, true, guess(names, [/^id$/, /\bid\b|respondent/]));
+  fill(selects.source, true, guess(names, [/anzsco/]));
+  $('source').textContent = `${name}: ${blob.size.toLocaleString('en-AU')} bytes, ${header.length} columns.`;
+  updateButtons();
+}
+
+fileInput.addEventListener('change', () => {
+  const f = fileInput.files[0];
+  if (f) { paste.value = ''; useInput(f, f.name); }
+});
+paste.addEventListener('input', () => {
+  if (paste.value.trim()) useInput(new Blob([paste.value], { type: 'text/csv' }), 'pasted.csv');
+});
+for (const ev of ['dragenter', 'dragover']) drop.addEventListener(ev, (e) => { e.preventDefault(); drop.classList.add('over'); });
+for (const ev of ['dragleave', 'drop']) drop.addEventListener(ev, () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  const f = e.dataTransfer?.files?.[0];
+  if (f && !running) { paste.value = ''; useInput(f, f.name); }
+});
+classification.addEventListener('change', () => {
+  if (classification.value !== 'osca2024') selects.source.value = '-1';
+  worker.postMessage({ type: 'load', classification: classification.value });
+  updateButtons();
+});
+selects.title.addEventListener('change', updateButtons);
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  if (running || !input || !header) return;
+  running = true;
+  document.body.dataset.state = 'running';
+  download.hidden = true;
+  $('summary-section').hidden = true;
+  progressBar.value = 0;
+  lastAnnounced = performance.now();
+  say('Coding started.');
+  const col = (s) => Number(s.value);
+  worker.postMessage({
+    type: 'start',
+    file: input.blob,
+    classification: classification.value,
+    columns: {
+      title: col(selects.title), tasks: col(selects.tasks), id: col(selects.id),
+      source: classification.value === 'osca2024' ? col(selects.source) : -1,
+    },
+  });
+  updateButtons();
+  cancelButton.focus();
+});
+
+cancelButton.addEventListener('click', () => {
+  if (!running) return;
+  running = false;
+  newWorker(); // terminating the worker stops the run at once
+  progressBar.value = 0;
+  figures.textContent = 'Cancelled.';
+  say('Coding cancelled. Nothing was kept; you can start again.');
+  document.body.dataset.state = 'cancelled';
+  updateButtons();
+  startButton.focus();
+});
+
+newWorker();
+updateButtons();
