@@ -74,8 +74,27 @@ pub struct ClassifierRecord {
     pub id_deltas: Vec<u32>,
     /// Number of (child, weight) entries for each feature id.
     pub row_lens: Vec<u16>,
+    // Bytes on the wire either way (postcard writes a length, then one byte per element);
+    // decoding them as one block instead of element by element makes loading faster.
+    #[serde(with = "serde_bytes")]
     pub children: Vec<u8>,
+    #[serde(with = "i8_bytes")]
     pub weights: Vec<i8>,
+}
+
+/// `Vec<i8>` as a byte block (see [`ClassifierRecord::weights`]).
+mod i8_bytes {
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[i8], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = v.iter().map(|&w| w as u8).collect();
+        serde_bytes::serialize(&bytes, s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i8>, D::Error> {
+        let bytes: serde_bytes::ByteBuf = serde_bytes::deserialize(d)?;
+        Ok(bytes.into_iter().map(|b| b as i8).collect())
+    }
 }
 
 /// When greedy decoding stops and returns a less detailed code.
