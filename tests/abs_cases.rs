@@ -55,16 +55,10 @@ fn cleaner_is_commercial_cleaner_or_its_group() {
     assert!(c == "811131" || c == "811", "got {c}");
 }
 
-/// The ABS page accepts 231731 or unit group 2317. Our pack is less sure of the unit group
-/// ("artist" is also a makeup, recording or performance artist) and stops at minor group
-/// 231, the parent of 2317; the most likely occupation is still in 2317. Tracked in the
-/// issue; this test pins today's behaviour so a change either way is seen.
 #[test]
-fn artist_reaches_the_visual_arts_branch() {
-    let osca = pack("osca2024");
-    let (_, c, _) = code(&osca, "artist", "");
-    assert!(["231731", "2317", "231"].contains(&c.as_str()), "got {c}");
-    assert!(osca.suggest("artist", "", 1).unwrap()[0].code.starts_with("2317"));
+fn artist_is_painter_or_its_unit_group() {
+    let (_, c, _) = code(&pack("osca2024"), "artist", "");
+    assert!(c == "231731" || c == "2317", "got {c}");
 }
 
 #[test]

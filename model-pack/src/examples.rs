@@ -4,7 +4,7 @@
 //! a code at some level (train the levels down to it) or, for text labelled in another
 //! classification, the set of codes a crosswalk allows (resolved in [`crate::targets`]).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use occupation_coder::normalise::normalise;
 
@@ -210,28 +210,40 @@ fn own_classification(b: &mut Builder, own: &ClassificationData, rng: &mut Rng) 
 /// which child: each becomes an example for the group itself (see `train::NO_CHILD`).
 fn shared_words(b: &mut Builder, own: &ClassificationData) {
     const STOP: &[&str] = &["and", "or", "of", "the", "for", "nec", "other", "in", "to", "with"];
-    let mut words_by_child: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    // (group, word) -> titles containing the word, counted per child of the group.
+    let mut words_by_child: HashMap<(String, String), BTreeMap<String, usize>> = HashMap::new();
     for o in &own.occupations {
         for t in std::iter::once(&o.title).chain(&o.alt_titles).chain(&o.specialisations).chain(&o.nec_titles) {
-            for w in normalise(t) {
+            let mut words = normalise(t);
+            words.sort();
+            words.dedup();
+            for w in words {
                 if w.len() < 4 || STOP.contains(&w.as_str()) {
                     continue;
                 }
                 // Every level: k-fold accuracy was higher than with unit groups only.
                 for (group_len, child_len) in [(1, 2), (2, 3), (3, 4), (4, 6)] {
-                    words_by_child
+                    *words_by_child
                         .entry((o.code[..group_len].to_string(), w.clone()))
                         .or_default()
-                        .insert(o.code[..child_len].to_string());
+                        .entry(o.code[..child_len].to_string())
+                        .or_default() += 1;
                 }
             }
         }
     }
-    let mut shared: Vec<(&(String, String), usize)> =
-        words_by_child.iter().filter(|(_, children)| children.len() >= 2).map(|(k, c)| (k, c.len())).collect();
+    let mut shared: Vec<(&(String, String), &BTreeMap<String, usize>)> =
+        words_by_child.iter().filter(|(_, children)| children.len() >= 2).collect();
     shared.sort();
-    for ((group, word), _) in shared {
-        b.push(word, "", Target::Code(group.clone()), b.w.group_title, Source::GroupTitle, None);
+    for ((group, word), children) in shared {
+        let total: usize = children.values().sum();
+        let (top, &top_n) = children.iter().max_by_key(|(c, n)| (**n, std::cmp::Reverse(*c))).expect("two or more children");
+        // Above the unit group, when most titles with the word are in one child ("artist" in
+        // visual arts), the bare word points there. Otherwise, and always among the
+        // occupations of a unit group (where a residual nec group would otherwise take every
+        // shared word), it names only the group.
+        let target = if group.len() < 4 && top_n * 10 >= total * 7 { top } else { group };
+        b.push(word, "", Target::Code(target.clone()), b.w.group_title, Source::GroupTitle, None);
     }
 }
 
