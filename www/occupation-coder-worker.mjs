@@ -38,6 +38,9 @@ function slim(s) {
   return { code: s.code, label: s.label, level: s.level, confidence: s.confidence, group: group?.label ?? '' };
 }
 
+/** Below this a suggestion is noise ("<1% match" only distracts); the best one always shows. */
+const MIN_CONFIDENCE = 0.01;
+
 async function query({ url, title, tasks, k }) {
   const { coder } = await load(url);
   const coded = coder.code({ title, tasks });
@@ -51,7 +54,8 @@ async function query({ url, title, tasks, k }) {
     };
   }
   const all = coder.suggest(title, tasks, Math.min(50, k + HIDDEN.size));
-  return { mode: 'suggest', suggestions: all.filter((s) => !HIDDEN.has(s.code)).slice(0, k).map(slim) };
+  const shown = all.filter((s) => !HIDDEN.has(s.code)).filter((s, i) => i === 0 || s.confidence >= MIN_CONFIDENCE);
+  return { mode: 'suggest', suggestions: shown.slice(0, k).map(slim) };
 }
 
 /** The occupation with this code (for setting the value from code), or null. */
