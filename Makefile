@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 20
 # Tools the set-up installs into the project (wasm-bindgen, cargo-fuzz).
 export PATH := $(CURDIR)/.toolchain/bin:$(PATH)
 
-.PHONY: help setup native packs wasm build serve test test-rust test-wasm test-e2e fuzz bench kfold clean
+.PHONY: help setup native packs wasm build serve test test-rust test-wasm test-e2e test-batch fuzz bench bench-batch kfold clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,7 +30,7 @@ build: setup native packs wasm ## Build everything
 serve: build ## Build everything and serve the demo at http://127.0.0.1:8080/
 	node .ci/serve.mjs --root www --port 8080
 
-test: build test-rust test-wasm test-e2e fuzz ## Build everything and run every test
+test: build test-rust test-wasm test-e2e test-batch fuzz ## Build everything and run every test
 
 test-rust: ## Rust unit and integration tests (needs the packs)
 	cargo test --release --workspace
@@ -41,6 +41,9 @@ test-wasm: ## The WebAssembly module in Node and in headless Chromium
 test-e2e: ## The <occupation-coder> form widget on www/survey.html in headless Chromium
 	npm run --silent test:e2e
 
+test-batch: ## Batch coding: CSV reader, page vs CLI byte for byte, the batch page in Chromium
+	npm run --silent test:batch
+
 fuzz: ## Run each fuzz target briefly (FUZZ_SECONDS each)
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
@@ -48,6 +51,9 @@ bench: build ## Native and WebAssembly (Node) benchmarks, as in README
 	target/release/occupation-coder bench --pack $(PACKS)
 	node tests/bench/wasm-bench.mjs $(PACKS)
 	node tests/bench/widget-bench.mjs
+
+bench-batch: build ## 1,000,000 generated rows through the CLI and the batch page (rows/s, memory)
+	node tests/batch/bench-batch.mjs 1000000
 
 kfold: native ## K-fold accuracy report on held-out index titles (slow: ~10 min per classification)
 	target/release/model-pack kfold --classification osca2024 --report www/models/osca2024.kfold.json

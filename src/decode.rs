@@ -127,8 +127,7 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &Features, start: Vec<Step>, k: u
     for _depth in 1..=5 {
         next.clear();
         best.clear();
-        for fi in 0..frontier.len() {
-            let f = frontier[fi];
+        for &f in &frontier {
             let (node, joint) = at(&arena, f);
             let children = &tree.node(node).children;
             if children.is_empty() {

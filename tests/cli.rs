@@ -79,3 +79,47 @@ fn a_missing_title_column_and_a_bad_pack_are_clear_fatal_errors() {
     assert!(!ok);
     assert!(err.contains("not an occupation-coder model pack"), "{err}");
 }
+
+/// The CSV reader's edge cases: a BOM, CRLF, quoted fields with line breaks, blank lines,
+/// bad quoting (both kinds) and an unclosed quote are all rows, in order, with line numbers.
+#[test]
+fn code_csv_reports_bad_quoting_and_keeps_quoted_line_breaks() {
+    let dir = std::env::temp_dir().join(format!("occ-cli3-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.csv");
+    let text = "\u{feff}id,title,tasks\r\n1,\"two\r\nlines\",x\r\n\r\n2,5'10\" tall,y\n3,\"nurse\" (acting),z\n4,brickie,\"a, b\"\r5,\"open,never closed\n";
+    std::fs::write(&input, text).unwrap();
+    let output = dir.join("out.csv");
+    let (ok, _, err) = run(&["code", "--pack", pack().to_str().unwrap(), "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(err.contains("5 rows") && err.contains("3 errors"), "summary: {err}");
+    let mut r = csv::ReaderBuilder::new().from_path(&output).unwrap();
+    assert_eq!(r.headers().unwrap().get(0), Some("id"), "the BOM is dropped");
+    let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect();
+    assert_eq!(rows.iter().map(|x| x[0].as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4", "5"]);
+    assert_eq!(rows[0][1], "two\r\nlines");
+    assert_ne!(rows[0][7], "error");
+    assert_eq!((rows[1][7].as_str(), rows[1][8].as_str()), ("error", "line 5: bad quoting: a quote inside an unquoted field"));
+    assert_eq!((rows[2][7].as_str(), rows[2][8].as_str()), ("error", "line 6: bad quoting: text after a closing quote"));
+    assert_eq!((rows[3][3].as_str(), rows[3][7].as_str()), ("371131", "coded"));
+    assert_eq!(rows[4][8], "line 8: bad quoting: a quoted field is not closed before the end of the input");
+}
+
+/// ANZSCO 2022 -> OSCA 2024 through --recode-column: one-to-one links are certain, one-to-many
+/// are decided from the text, rows without a code are coded from the text.
+#[test]
+fn code_csv_recodes_anzsco_to_osca() {
+    let dir = std::env::temp_dir().join(format!("occ-cli4-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.csv");
+    std::fs::write(&input, "id,title,anzsco\n1,data engineer,261313\n2,,331111\n3,retired,\n4,x,999999\n").unwrap();
+    let (ok, out, err) =
+        run(&["code", "--pack", pack().to_str().unwrap(), "--input", input.to_str().unwrap(), "--output", "-", "--recode-column", "anzsco"]);
+    assert!(ok, "{err}");
+    let mut r = csv::ReaderBuilder::new().from_reader(out.as_bytes());
+    let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect();
+    assert_eq!(rows[0][3], "223233");
+    assert_eq!((rows[1][3].as_str(), rows[1][6].as_str()), ("371131", "1.0000"));
+    assert_eq!(rows[2][3], "099960");
+    assert_eq!((rows[3][7].as_str(), rows[3][8].as_str()), ("uncoded", "unknown-source-code"));
+}
