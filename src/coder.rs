@@ -3,7 +3,7 @@
 use crate::decode::{self, Step};
 use crate::error::{CodeError, PackError};
 use crate::features::{featurise, Features};
-use crate::model::{NodeScorer, QuantisedModel};
+use crate::model::{NodeScorer, PreparedText, QuantisedModel};
 use crate::pack::{read_pack, BackoffRule, PackHeader, FORMAT_VERSION};
 use crate::result::{CodeResult, CodeStatus, CodedResult, ModelInfo, PathStep, Record, Suggestion, UncodedReason};
 use std::collections::HashMap;
@@ -22,27 +22,18 @@ pub const UNCODED_SUGGESTIONS: usize = 3;
 const BEAM_PER_K: usize = 2;
 const MIN_BEAM: usize = 10;
 
-/// The model with the root's probabilities for one text already computed.
-struct RootCached<'a> {
-    model: &'a QuantisedModel,
-    root: &'a [f32],
+thread_local! {
+    /// Each thread's accumulator for [`NodeScorer::prepare`], reused from text to text.
+    static SCRATCH: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-impl NodeScorer for RootCached<'_> {
-    fn tree(&self) -> &Tree {
-        self.model.tree()
-    }
-    fn child_probabilities(&self, node: usize, x: &Features, out: &mut Vec<f32>) {
-        if node == Tree::ROOT {
-            out.clear();
-            out.extend_from_slice(self.root);
-        } else {
-            self.model.child_probabilities(node, x, out);
-        }
-    }
-    fn recognises(&self, x: &Features) -> bool {
-        self.model.recognises(x)
-    }
+/// Runs `f` on `x` prepared by `model`, in this thread's reusable scratch (a fresh one if that
+/// is already in use, e.g. re-entered from `f`).
+fn with_prepared<R>(model: &QuantisedModel, x: &Features, f: impl FnOnce(&PreparedText<'_>) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => f(&model.prepare(x, &mut scratch)),
+        Err(_) => f(&model.prepare(x, &mut Vec::new())),
+    })
 }
 
 /// A model pack, loaded and checked, ready to code text. Cheap to share across threads.
@@ -127,14 +118,17 @@ impl Coder {
             classification: self.header.classification.clone(),
         })?;
         let x = self.features(title, tasks);
-        let start = decode::path_to(&self.model, &x, node);
         let width = (k * BEAM_PER_K).max(MIN_BEAM);
-        Ok(decode::beam_from(&self.model, &x, start, k, width).iter().map(|p| self.suggestion(p)).collect())
+        let paths = with_prepared(&self.model, &x, |p| {
+            let start = decode::path_to(&self.model, p, node);
+            decode::beam_from(&self.model, p, start, k, width)
+        });
+        Ok(paths.iter().map(|p| self.suggestion(p)).collect())
     }
 
     fn suggest_features(&self, x: &Features, k: usize) -> Vec<Suggestion> {
         let width = (k * BEAM_PER_K).max(MIN_BEAM);
-        decode::beam(&self.model, x, k, width).iter().map(|p| self.suggestion(p)).collect()
+        with_prepared(&self.model, x, |p| decode::beam(&self.model, p, k, width)).iter().map(|p| self.suggestion(p)).collect()
     }
 
     /// Codes one record: the most detailed code the model is sure enough of, or a reason.
@@ -153,18 +147,30 @@ impl Coder {
         if x.is_empty() {
             return uncoded(UncodedReason::Empty, Vec::new());
         }
-        // The root's probabilities and `recognises` in one pass, reused by greedy and beam.
-        let mut root = Vec::new();
-        if !self.model.child_probabilities_and_hits(Tree::ROOT, &x, &mut root) {
-            return uncoded(UncodedReason::Unrecognised, Vec::new());
+        // One pass over the features scores every node; `recognises` comes with it.
+        enum Outcome {
+            Unrecognised,
+            Uncertain(Vec<Vec<Step>>),
+            Coded(Vec<Step>),
         }
-        let scorer = RootCached { model: &self.model, root: &root };
-        let path = decode::greedy(&scorer, &x, &self.backoff);
-        let Some(last) = path.last() else {
-            let width = (UNCODED_SUGGESTIONS * BEAM_PER_K).max(MIN_BEAM);
-            let top = decode::beam(&scorer, &x, UNCODED_SUGGESTIONS, width);
-            return uncoded(UncodedReason::Uncertain, top.iter().map(|p| self.suggestion(p)).collect());
+        let outcome = with_prepared(&self.model, &x, |p| {
+            if !p.recognised() {
+                return Outcome::Unrecognised;
+            }
+            let path = decode::greedy(&self.model, p, &self.backoff);
+            if path.is_empty() {
+                let width = (UNCODED_SUGGESTIONS * BEAM_PER_K).max(MIN_BEAM);
+                Outcome::Uncertain(decode::beam(&self.model, p, UNCODED_SUGGESTIONS, width))
+            } else {
+                Outcome::Coded(path)
+            }
+        });
+        let path = match outcome {
+            Outcome::Unrecognised => return uncoded(UncodedReason::Unrecognised, Vec::new()),
+            Outcome::Uncertain(top) => return uncoded(UncodedReason::Uncertain, top.iter().map(|p| self.suggestion(p)).collect()),
+            Outcome::Coded(path) => path,
         };
+        let last = path.last().expect("a coded path is non-empty");
         let node = self.model.tree().node(last.node);
         CodeResult {
             id: record.id.clone(),
@@ -220,7 +226,7 @@ impl Coder {
                 .collect();
             return uncoded(UncodedReason::NeedsText, suggestions);
         } else {
-            candidates.iter().map(|&c| (c, decode::path_to(&self.model, &x, c))).collect()
+            with_prepared(&self.model, &x, |p| candidates.iter().map(|&c| (c, decode::path_to(&self.model, p, c))).collect())
         };
         let total: f32 = scored.iter().map(|(_, p)| p.last().map_or(0.0, |s| s.joint)).sum();
         let (best, path) = scored

@@ -5,7 +5,6 @@
 //! detailed code) as soon as the next level is too unsure; [`beam`] ranks the top-k
 //! occupations by joint probability.
 
-use crate::features::Features;
 use crate::model::NodeScorer;
 use crate::pack::BackoffRule;
 use crate::tree::Tree;
@@ -43,7 +42,7 @@ pub fn levels_to_keep(conditionals: &[f32], rule: &BackoffRule) -> usize {
 
 /// The most likely child at every level, cut where [`levels_to_keep`] says. May be empty
 /// (not even the major group is certain enough).
-pub fn greedy<S: NodeScorer>(scorer: &S, x: &Features, rule: &BackoffRule) -> Vec<Step> {
+pub fn greedy<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, rule: &BackoffRule) -> Vec<Step> {
     let tree = scorer.tree();
     let mut probs = Vec::new();
     let mut node = Tree::ROOT;
@@ -70,12 +69,12 @@ pub fn greedy<S: NodeScorer>(scorer: &S, x: &Features, rule: &BackoffRule) -> Ve
 ///
 /// Beam search keeps the `width` best partial paths per level (at least `k`); a wider beam
 /// finds the exact top-k more often at a higher cost.
-pub fn beam<S: NodeScorer>(scorer: &S, x: &Features, k: usize, width: usize) -> Vec<Vec<Step>> {
+pub fn beam<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, k: usize, width: usize) -> Vec<Vec<Step>> {
     beam_from(scorer, x, Vec::new(), k, width)
 }
 
 /// The path from the root to `node` with the text's conditional probabilities.
-pub fn path_to<S: NodeScorer>(scorer: &S, x: &Features, node: usize) -> Vec<Step> {
+pub fn path_to<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, node: usize) -> Vec<Step> {
     let tree = scorer.tree();
     let mut probs = Vec::new();
     let mut parent = Tree::ROOT;
@@ -100,7 +99,7 @@ pub fn path_to<S: NodeScorer>(scorer: &S, x: &Features, node: usize) -> Vec<Step
 /// cannot beat the `width`-th best child already found (the `k`-th at the last level) is not
 /// scored at all: its children's joints are at most its own, so they would be cut anyway.
 /// The result is exactly that of the plain beam search (see the reference in the tests).
-pub fn beam_from<S: NodeScorer>(scorer: &S, x: &Features, start: Vec<Step>, k: usize, width: usize) -> Vec<Vec<Step>> {
+pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step>, k: usize, width: usize) -> Vec<Vec<Step>> {
     const NONE: u32 = u32::MAX;
     let tree = scorer.tree();
     let width = width.max(k).max(1);
@@ -185,11 +184,12 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &Features, start: Vec<Step>, k: u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::Features;
     use crate::pack::NodeRecord;
 
     /// The plain beam search this module used before the arena and the pruning: the
     /// reference [`beam_from`] must match exactly.
-    fn reference_beam_from<S: NodeScorer>(scorer: &S, x: &Features, start: Vec<Step>, k: usize, width: usize) -> Vec<Vec<Step>> {
+    fn reference_beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step>, k: usize, width: usize) -> Vec<Vec<Step>> {
         let tree = scorer.tree();
         let width = width.max(k).max(1);
         let mut probs = Vec::new();
@@ -257,10 +257,15 @@ mod tests {
     }
 
     impl NodeScorer for MockScorer {
+        type Prepared<'a> = &'a Features;
+        type Scratch = ();
         fn tree(&self) -> &Tree {
             &self.tree
         }
-        fn child_probabilities(&self, node: usize, x: &Features, out: &mut Vec<f32>) {
+        fn prepare<'a>(&'a self, x: &'a Features, _: &'a mut ()) -> &'a Features {
+            x
+        }
+        fn child_probabilities(&self, node: usize, x: &&Features, out: &mut Vec<f32>) {
             let seed = u64::from(x.ids.first().copied().unwrap_or(0));
             let n = self.tree.node(node).children.len();
             let coarse = mix(seed ^ node as u64) % 3 == 0;
@@ -286,7 +291,9 @@ mod tests {
             let scorer = MockScorer::new(tree_seed);
             let nodes = scorer.tree.nodes.len();
             for text in 0..60u32 {
-                let x = Features { ids: vec![text.wrapping_mul(2_654_435_761) ^ tree_seed as u32], values: vec![1.0] };
+                let features = Features { ids: vec![text.wrapping_mul(2_654_435_761) ^ tree_seed as u32], values: vec![1.0] };
+                let mut scratch = ();
+                let x = scorer.prepare(&features, &mut scratch);
                 for &(k, width) in &[(1, 1), (3, 10), (5, 10), (10, 20), (50, 100), (3, 3), (7, 2)] {
                     assert_eq!(beam(&scorer, &x, k, width), reference_beam_from(&scorer, &x, Vec::new(), k, width));
                     let node = 1 + (mix(u64::from(text) ^ tree_seed) as usize % (nodes - 1));

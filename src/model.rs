@@ -8,10 +8,25 @@ use crate::tree::Tree;
 /// Anything that can give P(child | node, text) for every child of a node, in child order.
 /// The quantised runtime model implements it; so does the trainer's float model, so both are
 /// decoded and evaluated by the same code.
+///
+/// Scoring is two explicit steps: [`NodeScorer::prepare`] does the per-text work once (the
+/// quantised model looks every feature up once and accumulates the decision values of all
+/// nodes), then [`NodeScorer::child_probabilities`] is cheap for each node the decoder visits.
+/// A [`NodeScorer::Prepared`] borrows the text and the caller's scratch, so it cannot outlive
+/// them or be mixed up with another text's.
 pub trait NodeScorer {
+    /// A text ready for scoring, made by [`NodeScorer::prepare`].
+    type Prepared<'a>
+    where
+        Self: 'a;
+    /// Caller-owned working memory for [`NodeScorer::prepare`], reusable across texts (so
+    /// preparing a text need not allocate).
+    type Scratch: Default;
     fn tree(&self) -> &Tree;
+    /// The per-text step: everything [`NodeScorer::child_probabilities`] needs from `x`.
+    fn prepare<'a>(&'a self, x: &'a Features, scratch: &'a mut Self::Scratch) -> Self::Prepared<'a>;
     /// Writes one probability per child of `node` into `out` (cleared first).
-    fn child_probabilities(&self, node: usize, x: &Features, out: &mut Vec<f32>);
+    fn child_probabilities(&self, node: usize, x: &Self::Prepared<'_>, out: &mut Vec<f32>);
     /// True when no feature of `x` carries any weight at the root: the text has no word the
     /// model knows, so any answer would be a guess.
     fn recognises(&self, x: &Features) -> bool;
@@ -33,7 +48,10 @@ pub struct QuantisedClassifier {
     /// `entries[dir[r]..dir[r + 1]]`. Feature ids are hashes, spread evenly over the buckets, so
     /// each range holds about two ids and a lookup is one or two probes instead of a binary
     /// search over tens of thousands of ids (the same rows are found, so scores are identical).
+    /// Only the reference lookup of the tests needs it; the runtime uses the global table.
+    #[cfg(test)]
     dir: Vec<u32>,
+    #[cfg(test)]
     dir_shift: u32,
 }
 
@@ -61,7 +79,7 @@ fn build_directory(ids: &[u32], buckets: u32) -> (Vec<u32>, u32) {
 
 impl QuantisedClassifier {
     /// Position of `id` in `ids`, if this classifier stores it.
-    #[inline]
+    #[cfg(test)]
     fn find(&self, id: u32) -> Option<usize> {
         let r = (u64::from(id) >> self.dir_shift) as usize;
         let (Some(&a), Some(&b)) = (self.dir.get(r), self.dir.get(r + 1)) else {
@@ -111,11 +129,14 @@ impl QuantisedClassifier {
         if let Some(&c) = r.children.iter().find(|&&c| usize::from(c) >= n_children) {
             return Err(bad(format!("child index {c} but the node has {n_children} children")));
         }
+        #[cfg(test)]
         let (dir, dir_shift) = build_directory(&ids, buckets);
         let mut entries: Vec<[u32; 2]> = ids.iter().zip(&row_starts).map(|(&id, &start)| [id, start]).collect();
         entries.push([u32::MAX, *row_starts.last().expect("row starts begin with 0")]);
         Ok(QuantisedClassifier {
+            #[cfg(test)]
             dir,
+            #[cfg(test)]
             dir_shift,
             temperature: r.temperature,
             scale: r.scale,
@@ -125,7 +146,9 @@ impl QuantisedClassifier {
         })
     }
 
-    /// Raw decision values, one per child.
+    /// Raw decision values, one per child, looked up per node: the layout before the global
+    /// table, kept as the reference the tests compare [`QuantisedModel::prepare`] against.
+    #[cfg(test)]
     fn decision_values(&self, x: &Features, out: &mut Vec<f32>) -> usize {
         out.clear();
         out.resize(self.bias.len(), 0.0);
@@ -144,11 +167,6 @@ impl QuantisedClassifier {
         }
         hits
     }
-
-    /// Number of stored (non-zero) weights.
-    pub fn nnz(&self) -> usize {
-        self.cells.len()
-    }
 }
 
 /// Softmax of `values * temperature`, in place.
@@ -164,13 +182,57 @@ pub fn softmax_in_place(values: &mut [f32], temperature: f32) {
     }
 }
 
-/// The runtime model: tree plus one quantised classifier per node with two or more children.
+/// The runtime model: the tree and all nodes' quantised classifiers in one feature-major table.
+///
+/// Every child of a node with a classifier is a *slot*: node `n`'s children are the slots
+/// `slot_start[c]..slot_start[c] + children` of its classifier `c`. The table maps each feature
+/// id stored by any classifier to one row of (slot, weight) cells across all nodes, so a text's
+/// features are looked up once (instead of once per visited node) and their weighted values
+/// scattered into a dense accumulator of all slots; a node's decision values are then its slot
+/// range of the accumulator times its scale plus its biases. Each slot receives the same
+/// additions in the same (feature) order as the per-node lookup did, so scores are identical.
 #[derive(Clone, Debug)]
 pub struct QuantisedModel {
     tree: Tree,
-    /// Index into `classifiers` per node, `u32::MAX` when the node has at most one child.
+    /// Index into the per-classifier vectors per node, `u32::MAX` when the node has at most one
+    /// child.
     classifier_of: Vec<u32>,
-    classifiers: Vec<QuantisedClassifier>,
+    /// Per classifier: first slot, scale, softmax temperature.
+    slot_start: Vec<u32>,
+    scale: Vec<f32>,
+    temperature: Vec<f32>,
+    /// Per slot: the bias of that child.
+    bias: Vec<f32>,
+    /// Per stored feature, `[id, row start | ROOT_FLAG]`, ids strictly increasing, plus one
+    /// final entry holding the end of the last row: a feature's row is
+    /// `cells[e[k][1] & ROW_MASK..e[k + 1][1] & ROW_MASK]`. `ROOT_FLAG` marks features the
+    /// root's classifier stores (what [`NodeScorer::recognises`] asks).
+    entries: Vec<[u32; 2]>,
+    /// `slot << 8 | weight as u8`, row after row.
+    cells: Vec<u32>,
+    /// Lookup directory over `entries` (as [`QuantisedClassifier::dir`]).
+    dir: Vec<u32>,
+    dir_shift: u32,
+    nnz: usize,
+}
+
+const ROOT_FLAG: u32 = 1 << 31;
+const ROW_MASK: u32 = !ROOT_FLAG;
+/// Slots must fit in the 24 bits above a cell's weight.
+const MAX_SLOTS: usize = 1 << 24;
+
+/// A text prepared by [`QuantisedModel`]: the decision-value accumulators of every slot.
+#[derive(Clone, Copy, Debug)]
+pub struct PreparedText<'a> {
+    acc: &'a [f32],
+    recognised: bool,
+}
+
+impl PreparedText<'_> {
+    /// Whether any feature of the text is stored at the root (see [`NodeScorer::recognises`]).
+    pub fn recognised(&self) -> bool {
+        self.recognised
+    }
 }
 
 impl QuantisedModel {
@@ -194,61 +256,157 @@ impl QuantisedModel {
                 return Err(PackError::Invalid(format!("node {i} ({}) has {} children but no classifier", n.code, n.children.len())));
             }
         }
-        Ok(QuantisedModel { tree, classifier_of, classifiers })
+        let root_classifier = classifier_of[Tree::ROOT];
+        Self::build(tree, classifier_of, &classifiers, root_classifier, buckets)
     }
 
-    /// [`NodeScorer::child_probabilities`] that also says whether any feature of `x` is stored
-    /// for the node (always true for a node without a classifier): at the root that is
-    /// [`NodeScorer::recognises`], so the coder gets both from one pass over the features.
-    pub fn child_probabilities_and_hits(&self, node: usize, x: &Features, out: &mut Vec<f32>) -> bool {
-        match self.classifier_of[node] {
-            u32::MAX => {
-                out.clear();
-                out.resize(self.tree.nodes[node].children.len(), 1.0);
-                true
+    /// The global feature-major table from the per-node classifiers.
+    fn build(tree: Tree, classifier_of: Vec<u32>, classifiers: &[QuantisedClassifier], root: u32, buckets: u32) -> Result<Self, PackError> {
+        let mut slot_start = Vec::with_capacity(classifiers.len());
+        let mut bias = Vec::new();
+        for c in classifiers {
+            slot_start.push(bias.len() as u32);
+            bias.extend_from_slice(&c.bias);
+        }
+        if bias.len() > MAX_SLOTS {
+            return Err(PackError::Invalid(format!("{} classifier outputs, more than {MAX_SLOTS}", bias.len())));
+        }
+        // Unique ids over all classifiers.
+        let total: usize = classifiers.iter().map(|c| c.entries.len() - 1).sum();
+        let mut ids: Vec<u32> = Vec::with_capacity(total);
+        for c in classifiers {
+            ids.extend(c.entries[..c.entries.len() - 1].iter().map(|e| e[0]));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let (dir, dir_shift) = build_directory(&ids, buckets);
+        let find = |id: u32| -> usize {
+            let r = (u64::from(id) >> dir_shift) as usize;
+            let (a, b) = (dir[r] as usize, dir[r + 1] as usize);
+            a + ids[a..b].iter().position(|&x| x == id).expect("every stored id is in the union")
+        };
+        // Row lengths, then starts, then fill.
+        let mut at: Vec<u32> = vec![0; ids.len() + 1];
+        let mut flags: Vec<bool> = vec![false; ids.len()];
+        let mut global: Vec<Vec<u32>> = Vec::with_capacity(classifiers.len());
+        for (ci, c) in classifiers.iter().enumerate() {
+            let g: Vec<u32> = c.entries[..c.entries.len() - 1].iter().map(|e| find(e[0]) as u32).collect();
+            for (k, &gk) in g.iter().enumerate() {
+                at[gk as usize + 1] += c.entries[k + 1][1] - c.entries[k][1];
+                if ci as u32 == root {
+                    flags[gk as usize] = true;
+                }
             }
-            c => {
-                let clf = &self.classifiers[c as usize];
-                let hits = clf.decision_values(x, out);
-                softmax_in_place(out, clf.temperature);
-                hits > 0
+            global.push(g);
+        }
+        for k in 0..ids.len() {
+            at[k + 1] += at[k];
+        }
+        let n_cells = at[ids.len()] as usize;
+        if n_cells > ROW_MASK as usize {
+            return Err(PackError::Invalid(format!("{n_cells} weights, too many")));
+        }
+        let mut cells = vec![0u32; n_cells];
+        let mut fill: Vec<u32> = at[..ids.len()].to_vec();
+        for (ci, c) in classifiers.iter().enumerate() {
+            let base = slot_start[ci];
+            for (k, &gk) in global[ci].iter().enumerate() {
+                let (a, b) = (c.entries[k][1] as usize, c.entries[k + 1][1] as usize);
+                for &(child, w) in &c.cells[a..b] {
+                    let f = &mut fill[gk as usize];
+                    cells[*f as usize] = (base + u32::from(child)) << 8 | u32::from(w as u8);
+                    *f += 1;
+                }
             }
         }
+        let mut entries: Vec<[u32; 2]> = ids.iter().zip(&at).zip(&flags).map(|((&id, &s), &f)| [id, s | if f { ROOT_FLAG } else { 0 }]).collect();
+        entries.push([u32::MAX, at[ids.len()]]);
+        Ok(QuantisedModel {
+            tree,
+            classifier_of,
+            slot_start,
+            scale: classifiers.iter().map(|c| c.scale).collect(),
+            temperature: classifiers.iter().map(|c| c.temperature).collect(),
+            bias,
+            entries,
+            cells,
+            dir,
+            dir_shift,
+            nnz: n_cells,
+        })
+    }
+
+    /// Position of `id` in `entries`, if any classifier stores it.
+    #[inline]
+    fn find(&self, id: u32) -> Option<usize> {
+        let r = (u64::from(id) >> self.dir_shift) as usize;
+        let (Some(&a), Some(&b)) = (self.dir.get(r), self.dir.get(r + 1)) else {
+            return None;
+        };
+        let (a, b) = (a as usize, b as usize);
+        self.entries[a..b].iter().position(|e| e[0] == id).map(|p| a + p)
+    }
+
+    /// Number of slots (children of nodes with a classifier): the accumulator length.
+    pub fn slots(&self) -> usize {
+        self.bias.len()
     }
 
     /// Total stored weights across all nodes.
     pub fn nnz(&self) -> usize {
-        self.classifiers.iter().map(QuantisedClassifier::nnz).sum()
+        self.nnz
+    }
+
+    /// Rough heap bytes of the scoring tables (not the tree).
+    pub fn table_bytes(&self) -> usize {
+        self.entries.len() * 8 + self.cells.len() * 4 + self.dir.len() * 4 + self.bias.len() * 4 + self.slot_start.len() * 12 + self.classifier_of.len() * 4
     }
 }
 
 impl NodeScorer for QuantisedModel {
+    type Prepared<'a> = PreparedText<'a>;
+    type Scratch = Vec<f32>;
+
     fn tree(&self) -> &Tree {
         &self.tree
     }
 
-    fn child_probabilities(&self, node: usize, x: &Features, out: &mut Vec<f32>) {
-        match self.classifier_of[node] {
-            u32::MAX => {
-                out.clear();
-                out.resize(self.tree.nodes[node].children.len(), 1.0);
+    fn prepare<'a>(&'a self, x: &'a Features, acc: &'a mut Vec<f32>) -> PreparedText<'a> {
+        acc.clear();
+        acc.resize(self.bias.len(), 0.0);
+        let mut recognised = false;
+        for (id, v) in x.iter() {
+            if let Some(k) = self.find(id) {
+                let (a, b) = (self.entries[k][1], self.entries[k + 1][1]);
+                recognised |= a & ROOT_FLAG != 0;
+                for &cell in &self.cells[(a & ROW_MASK) as usize..(b & ROW_MASK) as usize] {
+                    acc[(cell >> 8) as usize] += v * f32::from(cell as u8 as i8);
+                }
             }
+        }
+        PreparedText { acc, recognised: recognised || self.classifier_of[Tree::ROOT] == u32::MAX }
+    }
+
+    fn child_probabilities(&self, node: usize, x: &PreparedText<'_>, out: &mut Vec<f32>) {
+        out.clear();
+        match self.classifier_of[node] {
+            u32::MAX => out.resize(self.tree.nodes[node].children.len(), 1.0),
             c => {
-                let clf = &self.classifiers[c as usize];
-                clf.decision_values(x, out);
-                softmax_in_place(out, clf.temperature);
+                let c = c as usize;
+                let a = self.slot_start[c] as usize;
+                let b = a + self.tree.nodes[node].children.len();
+                let scale = self.scale[c];
+                out.extend(x.acc[a..b].iter().zip(&self.bias[a..b]).map(|(&o, &b)| o * scale + b));
+                softmax_in_place(out, self.temperature[c]);
             }
         }
     }
 
     fn recognises(&self, x: &Features) -> bool {
-        match self.classifier_of[Tree::ROOT] {
-            u32::MAX => true,
-            c => {
-                let clf = &self.classifiers[c as usize];
-                x.ids.iter().any(|&id| clf.find(id).is_some())
-            }
+        if self.classifier_of[Tree::ROOT] == u32::MAX {
+            return true;
         }
+        x.ids.iter().any(|&id| self.find(id).is_some_and(|k| self.entries[k][1] & ROOT_FLAG != 0))
     }
 }
 
@@ -285,6 +443,86 @@ mod tests {
                     assert_eq!(c.find(probe), ids.binary_search(&probe).ok(), "buckets {buckets}, n {n}, id {probe}");
                 }
             }
+        }
+    }
+
+    /// The global table gives every node exactly the decision values (hence probabilities) of
+    /// the per-node lookup, and the same `recognises`, on thousands of varied texts with the
+    /// real packs.
+    #[test]
+    fn global_table_matches_per_node_lookup_on_real_packs() {
+        use crate::features::featurise;
+        use crate::pack::read_pack;
+        const WORDS: &[&str] = &[
+            "registered", "nurse", "caring", "for", "elderly", "residents", "aged", "care", "brickie", "laying", "bricks",
+            "cleaner", "offices", "night", "software", "engineer", "writing", "code", "web", "teacher", "primary", "school",
+            "truck", "driver", "semi", "trailer", "accountant", "tax", "returns", "retail", "assistant", "electrition",
+            "wiring", "chef", "menus", "kitchen", "farm", "hand", "livestock", "receptionist", "phones", "plumber", "pipes",
+            "project", "manager", "budgets", "barista", "coffee", "mechanic", "cars", "police", "officer", "hairdresser",
+            "hair", "warehouse", "forklift", "sql", "python", "welder", "steel", "lawyer", "contracts", "payroll", "xyzzy",
+            "qwrtp", "supervising", "team", "of", "ten", "midwife", "baker", "cakes", "a", "the", "and", "Größe", "café",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for name in ["osca2024", "anzsco2022"] {
+            let path = format!("{}/www/models/{name}.ocpk", env!("CARGO_MANIFEST_DIR"));
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let (header, payload) = read_pack(&bytes).expect("pack reads");
+            let buckets = header.features.buckets;
+            let model = QuantisedModel::from_payload(&payload, buckets).expect("pack loads");
+            let reference: Vec<(usize, QuantisedClassifier)> = payload
+                .classifiers
+                .iter()
+                .map(|r| {
+                    let n = model.tree.nodes[r.node as usize].children.len();
+                    (r.node as usize, QuantisedClassifier::from_record(r, n, buckets).unwrap())
+                })
+                .collect();
+            let mut scratch = Vec::new();
+            let (mut old, mut new) = (Vec::new(), Vec::new());
+            let (mut compared, mut exact, mut worst) = (0usize, 0usize, 0f64);
+            for t in 0..3000 {
+                let mut pick = |n: u64| -> String {
+                    (0..1 + next() % n).map(|_| WORDS[(next() % WORDS.len() as u64) as usize]).collect::<Vec<_>>().join(" ")
+                };
+                let title = pick(4);
+                let tasks = if t % 5 == 0 { String::new() } else { pick(14) };
+                let x = featurise(&header.features, &title, &tasks);
+                let prepared = model.prepare(&x, &mut scratch);
+                let root_hits = reference.iter().find(|(n, _)| *n == Tree::ROOT).map_or(1, |(_, c)| c.decision_values(&x, &mut old));
+                assert_eq!(prepared.recognised(), root_hits > 0, "{name}: {title} / {tasks}");
+                assert_eq!(model.recognises(&x), root_hits > 0);
+                for (node, clf) in &reference {
+                    clf.decision_values(&x, &mut old);
+                    let mut probs_old = old.clone();
+                    softmax_in_place(&mut probs_old, clf.temperature);
+                    model.child_probabilities(*node, &prepared, &mut new);
+                    assert_eq!(probs_old.len(), new.len());
+                    for (a, b) in probs_old.iter().zip(&new) {
+                        compared += 1;
+                        if a.to_bits() == b.to_bits() {
+                            exact += 1;
+                        }
+                        let rel = f64::from((a - b).abs()) / f64::from(a.abs().max(1e-30));
+                        worst = worst.max(rel);
+                        assert!(rel <= 1e-6, "{name} node {node}: {a} vs {b} ({title} / {tasks})");
+                    }
+                }
+            }
+            let old_bytes: usize = reference.iter().map(|(_, c)| c.entries.len() * 8 + c.cells.len() * 2 + c.dir.len() * 4 + c.bias.len() * 4).sum();
+            eprintln!("{name}: scoring tables {} bytes, per-node layout {old_bytes} bytes", model.table_bytes());
+            eprintln!(
+                "{name}: {} slots, {} weights, {} stored ids; {compared} probabilities compared, {exact} bit-identical, worst relative difference {worst:e}",
+                model.slots(),
+                model.nnz(),
+                model.entries.len() - 1
+            );
+            assert!(compared > 1_000_000);
         }
     }
 }

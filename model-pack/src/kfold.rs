@@ -115,14 +115,16 @@ fn score<S: NodeScorer + Sync>(model: &S, rule: &BackoffRule, test: &[&Prepared]
     let results: Vec<Scored> = test
         .par_iter()
         .map(|p| {
-            let top = decode::beam(model, &p.x, 5, 10)
+            let mut scratch = S::Scratch::default();
+            let x = model.prepare(&p.x, &mut scratch);
+            let top = decode::beam(model, &x, 5, 10)
                 .into_iter()
                 .map(|path| {
                     let last = path.last().expect("non-empty");
                     (tree.nodes[last.node].code.clone(), last.joint)
                 })
                 .collect();
-            let coded = decode::greedy(model, &p.x, rule).last().map(|s| (tree.nodes[s.node].code.clone(), s.joint));
+            let coded = decode::greedy(model, &x, rule).last().map(|s| (tree.nodes[s.node].code.clone(), s.joint));
             (top, coded)
         })
         .collect();

@@ -176,7 +176,7 @@ fn most_likely(model: &FloatModel, x: &occupation_coder::features::Features, can
         for n in tree.path_to(c) {
             let probs = cache.entry(parent).or_insert_with(|| {
                 let mut v = Vec::new();
-                model.child_probabilities(parent, x, &mut v);
+                model.child_probabilities(parent, &model.prepare(x, &mut ()), &mut v);
                 v
             });
             let pos = tree.nodes[parent].children.iter().position(|&k| k == n).expect("child");
@@ -224,7 +224,7 @@ pub fn choose_backoff(model: &FloatModel, calib: &[Sample]) -> BackoffRule {
         .par_iter()
         .map(|s| {
             let open = BackoffRule { min_conditional: 0.0, min_joint: 0.0 };
-            let path = occupation_coder::decode::greedy(model, &s.x, &open);
+            let path = occupation_coder::decode::greedy(model, &model.prepare(&s.x, &mut ()), &open);
             let gold = tree.path_to(s.node);
             let correct: Vec<bool> = path.iter().enumerate().map(|(i, st)| gold.get(i) == Some(&st.node)).collect();
             (path.iter().map(|st| st.conditional).collect(), gold.len() == 5, correct)

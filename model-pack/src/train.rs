@@ -53,10 +53,16 @@ pub struct FloatModel {
 }
 
 impl NodeScorer for FloatModel {
+    /// The float model looks features up per node: preparing is borrowing the features.
+    type Prepared<'a> = &'a Features;
+    type Scratch = ();
     fn tree(&self) -> &Tree {
         &self.tree
     }
-    fn child_probabilities(&self, node: usize, x: &Features, out: &mut Vec<f32>) {
+    fn prepare<'a>(&'a self, x: &'a Features, _: &'a mut ()) -> &'a Features {
+        x
+    }
+    fn child_probabilities(&self, node: usize, x: &&Features, out: &mut Vec<f32>) {
         match self.classifier_of[node] {
             None => {
                 out.clear();
