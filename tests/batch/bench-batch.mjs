@@ -4,15 +4,14 @@
 // the first progress update and the worker's JS heap (sampled every 500 ms).
 //   node tests/batch/bench-batch.mjs [ROWS] [--no-browser]
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
+import { REPO, startServer, stopServer, launch } from '../browser.mjs';
 import { CsvReader } from '../../www/batch-csv.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROWS = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const dir = mkdtempSync(path.join(tmpdir(), 'occ-bench-batch-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -55,16 +54,8 @@ await check(cliOut, malformed);
 console.log('CLI: every row once, in order, ids kept, every malformed row reported');
 
 if (!process.argv.includes('--no-browser')) {
-  const { chromium } = await import('playwright-core');
-  const server = spawn(process.execPath, [path.join(REPO, '.ci/serve.mjs'), '--root', path.join(REPO, 'www'), '--port', '0', '--csp'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const base = await new Promise((resolve) => {
-    let buf = '';
-    server.stdout.on('data', (d) => { buf += d; const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\//); if (m) resolve(m[0]); });
-  });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--enable-precise-memory-info'],
-  });
+  const { child: server, url: base } = await startServer();
+  const browser = await launch({ extraArgs: ['--enable-precise-memory-info'] });
   try {
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
@@ -117,6 +108,6 @@ if (!process.argv.includes('--no-browser')) {
     console.log("page: download equal to the CLI's output byte for byte");
   } finally {
     await browser.close();
-    server.kill();
+    stopServer(server);
   }
 }

@@ -5,41 +5,20 @@
 //   node --test tests/batch/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
+import { REPO, CHROMIUM, startServer, stopServer, launch, watchErrors } from '../browser.mjs';
 import { parseCsv } from '../../www/batch-csv.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(REPO, 'target/release/occupation-coder');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ROWS = Number(process.env.BATCH_ROWS ?? 200_000);
 const AXE = readFileSync(path.join(REPO, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 let server, base, browser, context, page, dir, input, expected, malformed;
 const pageErrors = [];
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, '.ci/serve.mjs'), '--root', path.join(REPO, 'www'), '--port', '0', '--csp'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error('serve.mjs printed no URL within 10 s')), 10_000);
-    child.on('exit', (code) => reject(new Error(`serve.mjs exited early (${code})`)));
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[0] });
-      }
-    });
-  });
-}
 
 before(async () => {
   for (const f of [CLI, CHROMIUM, path.join(REPO, 'www/pkg/occupation_coder_bg.wasm'), path.join(REPO, 'www/models/osca2024.ocpk')]) {
@@ -53,24 +32,16 @@ before(async () => {
   assert.equal(r.status, 0, r.stderr.toString());
   expected = readFileSync(out, 'utf8');
   ({ child: server, url: base } = await startServer());
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launch();
   context = await browser.newContext({ acceptDownloads: true });
   page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.location().url?.endsWith('/favicon.ico')) pageErrors.push(m.text());
-  });
+  await watchErrors(page, pageErrors);
   await page.goto(`${base}batch.html`);
 }, { timeout: 120_000 });
 
 after(async () => {
   await browser?.close();
-  server?.removeAllListeners('exit');
-  server?.kill();
+  stopServer(server);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

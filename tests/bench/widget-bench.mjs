@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { REPO, requireBuilt, startServer, stopServer, launch } from '../e2e/browser.mjs';
+import { REPO, requireBuilt, startServer, stopServer, launch } from '../browser.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);

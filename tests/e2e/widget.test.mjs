@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO, ARTIFACTS, requireBuilt, startServer, stopServer, launch, watchErrors } from './browser.mjs';
+import { REPO, ARTIFACTS, requireBuilt, startServer, stopServer, launch, watchErrors } from '../browser.mjs';
 
 const AXE = readFileSync(path.join(REPO, 'node_modules/axe-core/axe.min.js'), 'utf8');
 let server;

@@ -4,16 +4,12 @@
 //   node --test tests/wasm/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import {
   REPO, PKG_DIR, MODELS_DIR, BRICKLAYER, requireBuilt,
   checkSuggestions, checkCoded, checkUncoded, checkInfo,
 } from './checks.mjs';
-
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SERVE = path.join(REPO, '.ci/serve.mjs');
+import { CHROMIUM, SERVE, startServer, stopServer, launch, watchErrors } from '../browser.mjs';
 
 let server; // child process
 let base; // http://127.0.0.1:PORT/
@@ -22,50 +18,20 @@ let page;
 const consoleErrors = [];
 let harness;
 
-/** Starts .ci/serve.mjs on a free port and resolves with its URL (its first line). */
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVE, '--root', REPO, '--port', '0', '--host', '127.0.0.1', '--csp'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${SERVE} printed no URL within 10 s`)), 10_000);
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`${SERVE} exited early (${code})`)));
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[0] });
-      }
-    });
-  });
-}
-
 before(async () => {
   requireBuilt();
   if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing (the toolchain scripts provide it)`);
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run .ci/setup.sh`);
-  let chromium;
   try {
-    ({ chromium } = await import('playwright-core'));
+    await import('playwright-core');
   } catch (e) {
     throw new Error(`playwright-core is not installed: run .ci/setup.sh (npm install) first (${e.message})`);
   }
-  ({ child: server, url: base } = await startServer());
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  // The harness lives in tests/wasm/, so serve the whole repository.
+  ({ child: server, url: base } = await startServer({ root: REPO }));
+  browser = await launch();
   page = await browser.newPage();
-  page.on('console', (m) => {
-    // Chromium asks for /favicon.ico by itself; its 404 is not the page's doing.
-    if (m.type() === 'error' && !m.location().url?.endsWith('/favicon.ico')) {
-      consoleErrors.push(`console: ${m.text()} (${m.location().url})`);
-    }
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  await watchErrors(page, consoleErrors);
   const q = new URLSearchParams({ pkg: PKG_DIR, models: MODELS_DIR });
   await page.goto(`${base}tests/wasm/harness.html?${q}`);
   await page.waitForFunction(() => window.harness?.done, null, { timeout: 60_000 });
@@ -74,8 +40,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.removeAllListeners('exit');
-  server?.kill();
+  stopServer(server);
 });
 
 /** The harness's results; fails with the page's own error if it had one. */

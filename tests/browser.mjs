@@ -1,14 +1,14 @@
-// Shared set-up for the widget's browser tests and bench: .ci/serve.mjs on a free port
-// (with the production CSP) serving www/, and headless Debian Chromium via playwright-core.
+// Shared set-up for every browser test and bench (widget, wasm, batch): .ci/serve.mjs on a
+// free port (with the production CSP) and headless Debian Chromium via playwright-core.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ARTIFACTS = path.join(REPO, 'tests/artifacts');
-const SERVE = path.join(REPO, '.ci/serve.mjs');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const SERVE = path.join(REPO, '.ci/serve.mjs');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /** Fails early, with the fix, when the wasm module or the packs are not built. */
 export function requireBuilt() {
@@ -18,10 +18,11 @@ export function requireBuilt() {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run .ci/setup.sh`);
 }
 
-/** Starts .ci/serve.mjs --root www (--csp by default); resolves with { child, url }. */
-export function startServer({ csp = true } = {}) {
+/** Starts .ci/serve.mjs serving `root` (www/ by default; --csp by default); resolves with
+ * { child, url }. */
+export function startServer({ csp = true, root = path.join(REPO, 'www') } = {}) {
   return new Promise((resolve, reject) => {
-    const args = [SERVE, '--root', path.join(REPO, 'www'), '--port', '0', '--host', '127.0.0.1'];
+    const args = [SERVE, '--root', root, '--port', '0', '--host', '127.0.0.1'];
     if (csp) args.push('--csp');
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
@@ -44,11 +45,12 @@ export function stopServer(child) {
   child?.kill();
 }
 
-export async function launch() {
+/** Headless Debian Chromium with the flags this machine needs, plus `extraArgs`. */
+export async function launch({ extraArgs = [] } = {}) {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', ...extraArgs],
   });
 }
 
