@@ -4,8 +4,8 @@ use crate::decode::{self, Step};
 use crate::error::{CodeError, PackError};
 use crate::features::{featurise, Features};
 use crate::model::{NodeScorer, PreparedText, QuantisedModel};
-use crate::pack::{read_pack, BackoffRule, PackHeader, FORMAT_VERSION};
-use crate::result::{CodeResult, CodeStatus, CodedResult, ModelInfo, PathStep, Record, Suggestion, UncodedReason};
+use crate::pack::{read_pack, BackoffRule, PackHeader};
+use crate::result::{CodeResult, CodedResult, ModelInfo, PathStep, Record, Suggestion, UncodedReason};
 use std::collections::HashMap;
 
 use crate::tree::Tree;
@@ -40,6 +40,8 @@ fn with_prepared<R>(model: &QuantisedModel, x: &Features, f: impl FnOnce(&Prepar
 #[derive(Clone, Debug)]
 pub struct Coder {
     header: PackHeader,
+    /// Format version of the loaded pack (1 or 2), as its bytes say.
+    format_version: u16,
     model: QuantisedModel,
     backoff: BackoffRule,
     non_classification: Vec<String>,
@@ -74,7 +76,9 @@ impl Coder {
                 Some((table.from, links))
             }
         };
-        Ok(Coder { header, model, backoff: b, non_classification: payload.non_classification, recode })
+        // read_pack checked the prefix, so the version bytes are there.
+        let format_version = u16::from_le_bytes([bytes[4], bytes[5]]);
+        Ok(Coder { header, format_version, model, backoff: b, non_classification: payload.non_classification, recode })
     }
 
     pub fn header(&self) -> &PackHeader {
@@ -133,13 +137,7 @@ impl Coder {
 
     /// Codes one record: the most detailed code the model is sure enough of, or a reason.
     pub fn code(&self, record: &Record) -> CodeResult {
-        let uncoded = |reason, suggestions| CodeResult {
-            id: record.id.clone(),
-            code_status: CodeStatus::Unsuccessful,
-            results: Vec::new(),
-            reason: Some(reason),
-            suggestions,
-        };
+        let uncoded = |reason, suggestions| CodeResult::uncoded(record.id.clone(), reason, suggestions);
         if record.title.chars().count() + record.tasks.chars().count() > MAX_TEXT_CHARS {
             return uncoded(UncodedReason::TooLong, Vec::new());
         }
@@ -170,20 +168,19 @@ impl Coder {
             Outcome::Uncertain(top) => return uncoded(UncodedReason::Uncertain, top.iter().map(|p| self.suggestion(p)).collect()),
             Outcome::Coded(path) => path,
         };
-        let last = path.last().expect("a coded path is non-empty");
-        let node = self.model.tree().node(last.node);
-        CodeResult {
-            id: record.id.clone(),
-            code_status: CodeStatus::Successful,
-            results: vec![CodedResult {
-                code_category: node.code.clone(),
-                code_label: node.label.clone(),
-                code_confidence: last.joint,
-                code_level: node.digits(),
-                path: self.path_steps(&path),
-            }],
-            reason: None,
-            suggestions: Vec::new(),
+        let confidence = path.last().expect("a coded path is non-empty").joint;
+        CodeResult::coded(record.id.clone(), self.coded_result(&path, confidence))
+    }
+
+    /// The code at the end of `path`, with the path's steps.
+    fn coded_result(&self, path: &[Step], confidence: f32) -> CodedResult {
+        let node = self.model.tree().node(path.last().expect("a coded path is non-empty").node);
+        CodedResult {
+            code_category: node.code.clone(),
+            code_label: node.label.clone(),
+            code_confidence: confidence,
+            code_level: node.digits(),
+            path: self.path_steps(path),
         }
     }
 
@@ -197,13 +194,7 @@ impl Coder {
     /// correspondence is one-to-many, the model picks among the candidates only, using the
     /// text, with the candidates' joint probabilities renormalised as the confidence.
     pub fn recode(&self, source_code: &str, record: &Record) -> CodeResult {
-        let uncoded = |reason, suggestions| CodeResult {
-            id: record.id.clone(),
-            code_status: CodeStatus::Unsuccessful,
-            results: Vec::new(),
-            reason: Some(reason),
-            suggestions,
-        };
+        let uncoded = |reason, suggestions| CodeResult::uncoded(record.id.clone(), reason, suggestions);
         let Some(candidates) = self.recode.as_ref().and_then(|(_, links)| links.get(source_code.trim())) else {
             return uncoded(UncodedReason::UnknownSourceCode, Vec::new());
         };
@@ -212,9 +203,10 @@ impl Coder {
             return uncoded(UncodedReason::TooLong, Vec::new());
         }
         let x = self.features(&record.title, &record.tasks);
-        let scored: Vec<(usize, Vec<Step>)> = if candidates.len() == 1 {
+        // One path per candidate, from the major group down to it.
+        let scored: Vec<Vec<Step>> = if candidates.len() == 1 {
             let certain = tree.path_to(candidates[0]).into_iter().map(|node| Step { node, conditional: 1.0, joint: 1.0 });
-            vec![(candidates[0], certain.collect())]
+            vec![certain.collect()]
         } else if x.is_empty() {
             let share = 1.0 / candidates.len() as f32;
             let suggestions = candidates
@@ -226,28 +218,13 @@ impl Coder {
                 .collect();
             return uncoded(UncodedReason::NeedsText, suggestions);
         } else {
-            with_prepared(&self.model, &x, |p| candidates.iter().map(|&c| (c, decode::path_to(&self.model, p, c))).collect())
+            with_prepared(&self.model, &x, |p| candidates.iter().map(|&c| decode::path_to(&self.model, p, c)).collect())
         };
-        let total: f32 = scored.iter().map(|(_, p)| p.last().map_or(0.0, |s| s.joint)).sum();
-        let (best, path) = scored
-            .iter()
-            .max_by(|a, b| a.1.last().map_or(0.0, |s| s.joint).total_cmp(&b.1.last().map_or(0.0, |s| s.joint)))
-            .expect("at least one candidate");
-        let node = tree.node(*best);
-        let confidence = if total > 0.0 { path.last().map_or(0.0, |s| s.joint) / total } else { 1.0 / scored.len() as f32 };
-        CodeResult {
-            id: record.id.clone(),
-            code_status: CodeStatus::Successful,
-            results: vec![CodedResult {
-                code_category: node.code.clone(),
-                code_label: node.label.clone(),
-                code_confidence: confidence,
-                code_level: node.digits(),
-                path: self.path_steps(path),
-            }],
-            reason: None,
-            suggestions: Vec::new(),
-        }
+        let joint = |path: &Vec<Step>| path.last().map_or(0.0, |s| s.joint);
+        let total: f32 = scored.iter().map(joint).sum();
+        let path = scored.iter().max_by(|a, b| joint(a).total_cmp(&joint(b))).expect("at least one candidate");
+        let confidence = if total > 0.0 { joint(path) / total } else { 1.0 / scored.len() as f32 };
+        CodeResult::coded(record.id.clone(), self.coded_result(path, confidence))
     }
 
     /// Codes up to [`MAX_BATCH`] records, in order.
@@ -266,7 +243,7 @@ impl Coder {
             classification: self.header.classification.clone(),
             classification_version: self.header.classification_version.clone(),
             trainer_version: self.header.trainer_version.clone(),
-            format_version: FORMAT_VERSION,
+            format_version: self.format_version,
             coder_version: env!("CARGO_PKG_VERSION").to_string(),
             groups: tree.nodes.len() - 1 - occupations,
             occupations,

@@ -279,9 +279,6 @@ mod tests {
                 *v /= sum;
             }
         }
-        fn recognises(&self, _: &Features) -> bool {
-            true
-        }
     }
 
     #[test]

@@ -27,9 +27,6 @@ pub trait NodeScorer {
     fn prepare<'a>(&'a self, x: &'a Features, scratch: &'a mut Self::Scratch) -> Self::Prepared<'a>;
     /// Writes one probability per child of `node` into `out` (cleared first).
     fn child_probabilities(&self, node: usize, x: &Self::Prepared<'_>, out: &mut Vec<f32>);
-    /// True when no feature of `x` carries any weight at the root: the text has no word the
-    /// model knows, so any answer would be a guess.
-    fn recognises(&self, x: &Features) -> bool;
 }
 
 /// A quantised, sparse linear classifier for one node (see [`ClassifierRecord`]).
@@ -77,16 +74,23 @@ fn build_directory(ids: &[u32], buckets: u32) -> (Vec<u32>, u32) {
     (dir, shift)
 }
 
+/// Position of `id` in `entries` (`[id, ...]` rows sorted by id), through a directory made by
+/// [`build_directory`]: one or two probes.
+#[inline]
+fn find_in_directory(dir: &[u32], shift: u32, entries: &[[u32; 2]], id: u32) -> Option<usize> {
+    let r = (u64::from(id) >> shift) as usize;
+    let (Some(&a), Some(&b)) = (dir.get(r), dir.get(r + 1)) else {
+        return None;
+    };
+    let (a, b) = (a as usize, b as usize);
+    entries[a..b].iter().position(|e| e[0] == id).map(|p| a + p)
+}
+
 impl QuantisedClassifier {
-    /// Position of `id` in `ids`, if this classifier stores it.
+    /// Position of `id` in `entries`, if this classifier stores it.
     #[cfg(test)]
     fn find(&self, id: u32) -> Option<usize> {
-        let r = (u64::from(id) >> self.dir_shift) as usize;
-        let (Some(&a), Some(&b)) = (self.dir.get(r), self.dir.get(r + 1)) else {
-            return None;
-        };
-        let (a, b) = (a as usize, b as usize);
-        self.entries[a..b].iter().position(|e| e[0] == id).map(|p| a + p)
+        find_in_directory(&self.dir, self.dir_shift, &self.entries, id)
     }
 
     fn from_record(r: &ClassifierRecord, n_children: usize, buckets: u32) -> Result<Self, PackError> {
@@ -339,17 +343,22 @@ impl QuantisedModel {
     /// Position of `id` in `entries`, if any classifier stores it.
     #[inline]
     fn find(&self, id: u32) -> Option<usize> {
-        let r = (u64::from(id) >> self.dir_shift) as usize;
-        let (Some(&a), Some(&b)) = (self.dir.get(r), self.dir.get(r + 1)) else {
-            return None;
-        };
-        let (a, b) = (a as usize, b as usize);
-        self.entries[a..b].iter().position(|e| e[0] == id).map(|p| a + p)
+        find_in_directory(&self.dir, self.dir_shift, &self.entries, id)
     }
 
     /// Number of slots (children of nodes with a classifier): the accumulator length.
     pub fn slots(&self) -> usize {
         self.bias.len()
+    }
+
+    /// False when no feature of `x` carries any weight at the root: the text has no word the
+    /// model knows, so any answer would be a guess. (Coding reads the same fact from
+    /// [`PreparedText::recognised`], found in the same pass as the scores.)
+    pub fn recognises(&self, x: &Features) -> bool {
+        if self.classifier_of[Tree::ROOT] == u32::MAX {
+            return true;
+        }
+        x.ids.iter().any(|&id| self.find(id).is_some_and(|k| self.entries[k][1] & ROOT_FLAG != 0))
     }
 
     /// Total stored weights across all nodes.
@@ -402,12 +411,6 @@ impl NodeScorer for QuantisedModel {
         }
     }
 
-    fn recognises(&self, x: &Features) -> bool {
-        if self.classifier_of[Tree::ROOT] == u32::MAX {
-            return true;
-        }
-        x.ids.iter().any(|&id| self.find(id).is_some_and(|k| self.entries[k][1] & ROOT_FLAG != 0))
-    }
 }
 
 #[cfg(test)]

@@ -117,6 +117,16 @@ pub struct CodeResult {
 }
 
 impl CodeResult {
+    /// A successful result with its one assigned code.
+    pub fn coded(id: Option<String>, result: CodedResult) -> Self {
+        CodeResult { id, code_status: CodeStatus::Successful, results: vec![result], reason: None, suggestions: Vec::new() }
+    }
+
+    /// An unsuccessful result: why, and the most likely codes if any.
+    pub fn uncoded(id: Option<String>, reason: UncodedReason, suggestions: Vec<Suggestion>) -> Self {
+        CodeResult { id, code_status: CodeStatus::Unsuccessful, results: Vec::new(), reason: Some(reason), suggestions }
+    }
+
     pub fn is_coded(&self) -> bool {
         self.code_status == CodeStatus::Successful
     }

@@ -34,6 +34,7 @@ fn frozen_v1_pack_still_loads_and_codes() {
     let coder = Coder::from_bytes(V1).expect("the v1 pack loads");
     let info = coder.info();
     assert_eq!((info.groups, info.occupations), (8, 3));
+    assert_eq!(info.format_version, 1, "info reports the loaded pack's version");
 
     let r = code(&coder, "Baker", "");
     assert!(r.is_coded(), "{r:?}");
@@ -60,6 +61,7 @@ const V2: &[u8] = include_bytes!("fixtures/pack-v2.ocpk");
 fn frozen_v2_pack_loads_codes_and_recodes() {
     assert_eq!(u16::from_le_bytes([V2[4], V2[5]]), 2);
     let coder = Coder::from_bytes(V2).expect("the v2 pack loads");
+    assert_eq!(coder.info().format_version, 2);
     assert_eq!(coder.recodes_from(), Some("other"));
     let r = code(&coder, "Baker", "");
     assert_eq!(r.results[0].code_category, "111111");

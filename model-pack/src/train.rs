@@ -75,12 +75,6 @@ impl NodeScorer for FloatModel {
             }
         }
     }
-    fn recognises(&self, x: &Features) -> bool {
-        match self.classifier_of[Tree::ROOT] {
-            None => true,
-            Some(c) => x.ids.iter().any(|id| self.classifiers[c].ids.binary_search(id).is_ok()),
-        }
-    }
 }
 
 /// Child position meaning "none of the children" (a negative for every child).
