@@ -252,16 +252,44 @@ pub fn normalise_into(text: &str, words: &mut Words) {
     }
 }
 
+/// What happens to one word: its spelling fold and the expansion that follows it.
+#[derive(Clone, Copy)]
+struct Rule {
+    fold: Option<&'static str>,
+    expansion: Option<&'static str>,
+}
+
+/// [`VARIANTS`] and [`EXPANSIONS`] merged into one hash lookup per word, built on first use:
+/// two binary searches per word were a tenth of a batch run's time.
+fn rules() -> &'static rustc_hash::FxHashMap<&'static str, Rule> {
+    static RULES: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, Rule>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        let expansion = |w: &str| EXPANSIONS.binary_search_by(|(from, _)| (*from).cmp(w)).ok().map(|i| EXPANSIONS[i].1);
+        let mut rules = rustc_hash::FxHashMap::default();
+        for &(from, to) in EXPANSIONS {
+            rules.insert(from, Rule { fold: None, expansion: Some(to) });
+        }
+        // A folded word's expansion is that of its standard spelling.
+        for &(from, to) in VARIANTS {
+            rules.insert(from, Rule { fold: Some(to), expansion: expansion(to) });
+        }
+        rules
+    })
+}
+
 /// Ends the word being built at the end of `words.buf`: folds its spelling and appends its
 /// expansion, as [`normalise`] documents.
 fn end_word(words: &mut Words) {
     let start = words.start();
-    if let Ok(i) = VARIANTS.binary_search_by(|(from, _)| (*from).cmp(&words.buf[start..])) {
+    let Some(rule) = rules().get(&words.buf[start..]).copied() else {
+        words.ends.push(words.buf.len());
+        return;
+    };
+    if let Some(fold) = rule.fold {
         words.buf.truncate(start);
-        words.buf.push_str(VARIANTS[i].1);
+        words.buf.push_str(fold);
     }
-    let expansion = EXPANSIONS.binary_search_by(|(from, _)| (*from).cmp(&words.buf[start..])).ok().map(|i| EXPANSIONS[i].1);
-    match expansion {
+    match rule.expansion {
         Some(exp) => {
             let keep = !exp.split(' ').any(|w| w == &words.buf[start..]);
             if keep {

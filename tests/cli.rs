@@ -123,3 +123,53 @@ fn code_csv_recodes_anzsco_to_osca() {
     assert_eq!(rows[2][3], "099960");
     assert_eq!((rows[3][7].as_str(), rows[3][8].as_str()), ("uncoded", "unknown-source-code"));
 }
+
+/// More rows than three of the CLI's chunks (16,384 rows each), so the overlapped read /
+/// code / write loop runs several rounds: every row comes out once, in order, for both formats,
+/// and the summary counts them all.
+#[test]
+fn multi_chunk_inputs_keep_every_row_in_order_in_both_formats() {
+    let dir = std::env::temp_dir().join(format!("occ-cli-chunks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    const ROWS: usize = 50_000;
+    let titles = ["brickie", "Registered nurse", "retired", "", "chef", "asdfgh"];
+    let mut csv_in = String::from("id,title,tasks\n");
+    let mut jsonl_in = String::new();
+    for i in 1..=ROWS {
+        let t = titles[i % titles.len()];
+        if i % 997 == 0 {
+            csv_in.push_str(&format!("{i},extra,field,{t}\n"));
+            jsonl_in.push_str(&format!("{{\"id\":{i},\"title\":\n"));
+        } else {
+            csv_in.push_str(&format!("{i},{t},task {i}\n"));
+            jsonl_in.push_str(&format!("{{\"id\":{i},\"title\":\"{t}\",\"tasks\":\"task {i}\"}}\n"));
+        }
+    }
+    let bad = ROWS / 997;
+    for (name, text) in [("in.csv", &csv_in), ("in.jsonl", &jsonl_in)] {
+        let input = dir.join(name);
+        std::fs::write(&input, text).unwrap();
+        let output = dir.join(format!("out-{name}"));
+        let (ok, _, err) =
+            run(&["code", "--pack", pack().to_str().unwrap(), "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()]);
+        assert!(ok, "{err}");
+        assert!(err.contains(&format!("{ROWS} rows")) && err.contains(&format!("{bad} errors")), "summary: {err}");
+        let out = std::fs::read_to_string(&output).unwrap();
+        let (ids, errors): (Vec<String>, usize) = if name.ends_with(".csv") {
+            let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(out.as_bytes());
+            let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+            (rows.iter().map(|x| x[0].to_string()).collect(), rows.iter().filter(|x| &x[x.len() - 3] == "error").count())
+        } else {
+            let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+            let id = |v: &serde_json::Value| match v.get("id") {
+                Some(id) => id.to_string(),
+                // A line that is not JSON comes back whole under "input"; its id is the number in it.
+                None => v["input"].as_str().unwrap().trim_start_matches("{\"id\":").split(',').next().unwrap().to_string(),
+            };
+            (lines.iter().map(id).collect(), lines.iter().filter(|v| v["status"] == "error").count())
+        };
+        assert_eq!(ids.len(), ROWS, "{name}");
+        assert!(ids.iter().enumerate().all(|(i, id)| *id == (i + 1).to_string()), "{name}: rows out of order");
+        assert_eq!(errors, bad, "{name}");
+    }
+}

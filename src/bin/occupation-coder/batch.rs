@@ -4,6 +4,7 @@
 //! the run.
 
 use std::fs::File;
+use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -71,12 +72,12 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn add(&mut self, out: &Outcome) {
+    fn add(&mut self, tally: Tally) {
         self.rows += 1;
-        match out {
-            Outcome::Coded(r) if r.is_coded() => self.coded_by_level[usize::from(r.results[0].code_level)] += 1,
-            Outcome::Coded(_) => self.uncoded += 1,
-            Outcome::Error(_) => self.errors += 1,
+        match tally {
+            Tally::Coded(level) => self.coded_by_level[usize::from(level)] += 1,
+            Tally::Uncoded => self.uncoded += 1,
+            Tally::Error => self.errors += 1,
         }
     }
 
@@ -102,29 +103,87 @@ enum Outcome {
     Error(String),
 }
 
-/// Output fields for an outcome, in [`OUTPUT_COLUMNS`] order.
-fn result_fields(out: &Outcome) -> [String; 7] {
-    match out {
-        Outcome::Coded(r) => match r.results.first() {
-            Some(c) => [
-                c.code_category.clone(),
-                c.code_label.clone(),
-                c.code_level.to_string(),
-                format!("{:.4}", c.code_confidence),
-                "coded".into(),
-                String::new(),
-                String::new(),
-            ],
-            None => {
-                let reason = r.reason.map(|x| x.as_str()).unwrap_or("uncertain");
-                let sugg: Vec<String> = r.suggestions.iter().map(|s| format!("{}:{:.4}", s.code, s.confidence)).collect();
-                [String::new(), String::new(), String::new(), String::new(), "uncoded".into(), reason.into(), sugg.join("|")]
-            }
-        },
-        Outcome::Error(reason) => {
-            [String::new(), String::new(), String::new(), String::new(), "error".into(), reason.clone(), String::new()]
+/// What a row adds to the [`Summary`]: all the pipeline keeps of it once it is rendered.
+#[derive(Clone, Copy)]
+enum Tally {
+    Coded(u8),
+    Uncoded,
+    Error,
+}
+
+impl Outcome {
+    fn tally(&self) -> Tally {
+        match self {
+            Outcome::Coded(r) => r.results.first().map_or(Tally::Uncoded, |c| Tally::Coded(c.code_level)),
+            Outcome::Error(_) => Tally::Error,
         }
     }
+
+    /// Output fields, in [`OUTPUT_COLUMNS`] order (borrowed where the result holds them).
+    fn fields(&self) -> [Cow<'_, str>; 7] {
+        let none = || Cow::Borrowed("");
+        match self {
+            Outcome::Coded(r) => match r.results.first() {
+                Some(c) => [
+                    Cow::Borrowed(c.code_category.as_str()),
+                    Cow::Borrowed(c.code_label.as_str()),
+                    Cow::Owned(c.code_level.to_string()),
+                    Cow::Owned(format!("{:.4}", c.code_confidence)),
+                    Cow::Borrowed("coded"),
+                    none(),
+                    none(),
+                ],
+                None => {
+                    let reason = r.reason.map(|x| x.as_str()).unwrap_or("uncertain");
+                    let sugg: Vec<String> = r.suggestions.iter().map(|s| format!("{}:{:.4}", s.code, s.confidence)).collect();
+                    [none(), none(), none(), none(), Cow::Borrowed("uncoded"), Cow::Borrowed(reason), Cow::Owned(sugg.join("|"))]
+                }
+            },
+            Outcome::Error(reason) => [none(), none(), none(), none(), Cow::Borrowed("error"), Cow::Borrowed(reason.as_str()), none()],
+        }
+    }
+}
+
+/// Rows rendered per output block: one string (one allocation) for many rows.
+const BLOCK: usize = 256;
+
+/// The streaming loop both formats share. While the worker threads code and render chunk n,
+/// this thread writes out chunk n - 1 and reads chunk n + 1, so reading, coding and writing
+/// overlap; rows come out in input order because blocks are written in order.
+fn pipeline<T: Sync>(
+    mut read_chunk: impl FnMut() -> Result<Vec<T>>,
+    render: impl Fn(&T, &mut String) -> Tally + Sync,
+    output: &mut impl Write,
+) -> Result<Summary> {
+    let mut summary = Summary::default();
+    let code_chunk = |chunk: &[T]| -> Vec<(String, Vec<Tally>)> {
+        chunk
+            .par_chunks(BLOCK)
+            .map(|rows| {
+                let mut text = String::with_capacity(rows.len() * 128);
+                let tallies = rows.iter().map(|row| render(row, &mut text)).collect();
+                (text, tallies)
+            })
+            .collect()
+    };
+    let mut chunk = read_chunk()?;
+    let mut done: Vec<(String, Vec<Tally>)> = Vec::new();
+    while !chunk.is_empty() || !done.is_empty() {
+        let mut coded = Vec::new();
+        let next = rayon::in_place_scope(|scope| -> Result<Vec<T>> {
+            let (coded, chunk) = (&mut coded, &chunk);
+            scope.spawn(move |_| *coded = code_chunk(chunk));
+            for (text, tallies) in done.drain(..) {
+                tallies.into_iter().for_each(|t| summary.add(t));
+                output.write_all(text.as_bytes()).context("cannot write output")?;
+            }
+            if chunk.is_empty() { Ok(Vec::new()) } else { read_chunk() }
+        })?;
+        done = coded;
+        chunk = next;
+    }
+    output.flush().context("cannot write output")?;
+    Ok(summary)
 }
 
 pub fn run(args: &CodeArgs) -> Result<()> {
@@ -231,7 +290,7 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
     output.write_all(line.as_bytes()).context("cannot write output")?;
 
     let cols = Columns { width, title_at, tasks_at, id_at, source_at };
-    let read_chunk = |reader: &mut rfc4180::Reader<_>| -> Result<Vec<CsvRow>> {
+    let read_chunk = || -> Result<Vec<CsvRow>> {
         let mut chunk = Vec::with_capacity(CHUNK);
         while chunk.len() < CHUNK {
             match reader.next_record().context("cannot read input")? {
@@ -241,45 +300,20 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
         }
         Ok(chunk)
     };
-    let mut summary = Summary::default();
-    let mut chunk = read_chunk(&mut reader)?;
-    while !chunk.is_empty() {
-        // Code this chunk on all cores while the next one is read and parsed.
-        let mut rendered: Vec<(Outcome, String)> = Vec::new();
-        let next = rayon::in_place_scope(|scope| {
-            let rendered = &mut rendered;
-            let chunk = &chunk;
-            scope.spawn(move |_| {
-                *rendered = chunk
-                    .par_iter()
-                    .map(|row| {
-                        let out = match &row.record {
-                            Ok(r) => Outcome::Coded(code_record(coder, r, row.source.as_deref())),
-                            Err(e) => Outcome::Error(e.clone()),
-                        };
-                        let mut text = String::with_capacity(128);
-                        let extra = result_fields(&out);
-                        let padding = width.saturating_sub(row.fields.len());
-                        rfc4180::write_record(
-                            &mut text,
-                            row.fields.iter().take(width).map(String::as_str).chain(std::iter::repeat_n("", padding)).chain(extra.iter().map(String::as_str)),
-                        );
-                        (out, text)
-                    })
-                    .collect::<Vec<_>>();
-            });
-            read_chunk(&mut reader)
-        });
-        let mut buf = String::with_capacity(rendered.iter().map(|r| r.1.len()).sum());
-        for (out, text) in &rendered {
-            summary.add(out);
-            buf.push_str(text);
-        }
-        output.write_all(buf.as_bytes()).context("cannot write output")?;
-        chunk = next?;
-    }
-    output.flush().context("cannot write output")?;
-    Ok(summary)
+    let render = |row: &CsvRow, text: &mut String| {
+        let out = match &row.record {
+            Ok(r) => Outcome::Coded(code_record(coder, r, row.source.as_deref())),
+            Err(e) => Outcome::Error(e.clone()),
+        };
+        let extra = out.fields();
+        let padding = width.saturating_sub(row.fields.len());
+        rfc4180::write_record(
+            text,
+            row.fields.iter().take(width).map(String::as_str).chain(std::iter::repeat_n("", padding)).chain(extra.iter().map(|f| &**f)),
+        );
+        out.tally()
+    };
+    pipeline(read_chunk, render, &mut output)
 }
 
 /// Where the columns of interest are.
@@ -527,10 +561,9 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
         bail!("--recode-column needs a pack that can recode (the OSCA 2024 pack recodes ANZSCO 2022 codes)");
     }
     let mut lines = BufReader::with_capacity(1 << 20, input).split(b'\n');
-    let mut summary = Summary::default();
     let mut line_no = 0u64;
-    loop {
-        let mut chunk: Vec<(u64, Vec<u8>)> = Vec::with_capacity(CHUNK);
+    let read_chunk = || -> Result<Vec<(u64, Vec<u8>)>> {
+        let mut chunk = Vec::with_capacity(CHUNK);
         for l in lines.by_ref() {
             line_no += 1;
             let mut l = l.context("cannot read input")?;
@@ -545,21 +578,18 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
                 break;
             }
         }
-        if chunk.is_empty() {
-            break;
-        }
-        let rendered: Vec<(Outcome, String)> = chunk.par_iter().map(|(n, bytes)| code_json_line(coder, args, *n, bytes)).collect();
-        for (out, text) in &rendered {
-            summary.add(out);
-            output.write_all(text.as_bytes()).context("cannot write output")?;
-            output.write_all(b"\n").context("cannot write output")?;
-        }
-    }
-    output.flush().context("cannot write output")?;
-    Ok(summary)
+        Ok(chunk)
+    };
+    let render = |(n, bytes): &(u64, Vec<u8>), text: &mut String| {
+        let (tally, line) = code_json_line(coder, args, *n, bytes);
+        text.push_str(&line);
+        text.push('\n');
+        tally
+    };
+    pipeline(read_chunk, render, &mut output)
 }
 
-fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8]) -> (Outcome, String) {
+fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8]) -> (Tally, String) {
     let parsed: Result<serde_json::Map<String, serde_json::Value>, String> = std::str::from_utf8(bytes)
         .map_err(|_| format!("line {line}: invalid UTF-8"))
         .and_then(|s| serde_json::from_str(s).map_err(|e| format!("line {line}: not a JSON object: {e}")));
@@ -586,8 +616,8 @@ fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8]) -> (O
             (obj, Outcome::Error(e))
         }
     };
-    for (name, value) in OUTPUT_COLUMNS.iter().zip(result_fields(&outcome)) {
-        obj.insert(name.to_string(), serde_json::Value::String(value));
+    for (name, value) in OUTPUT_COLUMNS.iter().zip(outcome.fields()) {
+        obj.insert(name.to_string(), serde_json::Value::String(value.into_owned()));
     }
-    (outcome, serde_json::Value::Object(obj).to_string())
+    (outcome.tally(), serde_json::Value::Object(obj).to_string())
 }
