@@ -232,7 +232,7 @@ fn shared_words(b: &mut Builder, own: &ClassificationData) {
             }
         }
     }
-    let mut shared: Vec<(&(String, String), &BTreeMap<String, usize>)> =
+    let mut shared: Vec<_> =
         words_by_child.iter().filter(|(_, children)| children.len() >= 2).collect();
     shared.sort();
     for ((group, word), children) in shared {
