@@ -11,6 +11,9 @@ use crate::normalise::{normalise_into, Words};
 
 /// Name of the hash recorded in pack headers; readers refuse any other.
 pub const HASH_NAME: &str = "fnv1a-64";
+/// Most hash buckets a pack may use (2^24; the packs use 2^20): the loader keeps a bitmap over
+/// them (2 MB at most), so a damaged header cannot make it allocate gigabytes.
+pub const MAX_BUCKETS: u32 = 1 << 24;
 
 /// How text becomes features. Stored verbatim in every pack so the runtime featurises
 /// exactly as the trainer did.
@@ -18,7 +21,7 @@ pub const HASH_NAME: &str = "fnv1a-64";
 pub struct FeatureParams {
     /// Seed mixed into every hash (see [`fnv1a_64`]).
     pub seed: u32,
-    /// Number of hash buckets; feature ids are `hash % buckets`.
+    /// Number of hash buckets; feature ids are `hash % buckets`. At most [`MAX_BUCKETS`].
     pub buckets: u32,
     /// Character n-gram lengths taken from title words, inclusive; `(0, 0)` turns them off.
     pub char_ngrams: (u8, u8),

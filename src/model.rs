@@ -29,9 +29,11 @@ pub trait NodeScorer {
     fn child_probabilities(&self, node: usize, x: &Self::Prepared<'_>, out: &mut Vec<f32>);
 }
 
-/// A quantised, sparse linear classifier for one node (see [`ClassifierRecord`]).
+/// One node's classifier on its own (see [`ClassifierRecord`]): the layout before the global
+/// table, kept as the reference the tests compare [`QuantisedModel`] against.
+#[cfg(test)]
 #[derive(Clone, Debug)]
-pub struct QuantisedClassifier {
+struct QuantisedClassifier {
     temperature: f32,
     scale: f32,
     bias: Vec<f32>,
@@ -45,10 +47,7 @@ pub struct QuantisedClassifier {
     /// `entries[dir[r]..dir[r + 1]]`. Feature ids are hashes, spread evenly over the buckets, so
     /// each range holds about two ids and a lookup is one or two probes instead of a binary
     /// search over tens of thousands of ids (the same rows are found, so scores are identical).
-    /// Only the reference lookup of the tests needs it; the runtime uses the global table.
-    #[cfg(test)]
     dir: Vec<u32>,
-    #[cfg(test)]
     dir_shift: u32,
 }
 
@@ -86,61 +85,27 @@ fn find_in_directory(dir: &[u32], shift: u32, entries: &[[u32; 2]], id: u32) -> 
     entries[a..b].iter().position(|e| e[0] == id).map(|p| a + p)
 }
 
+#[cfg(test)]
 impl QuantisedClassifier {
     /// Position of `id` in `entries`, if this classifier stores it.
-    #[cfg(test)]
     fn find(&self, id: u32) -> Option<usize> {
         find_in_directory(&self.dir, self.dir_shift, &self.entries, id)
     }
 
+    /// The per-node layout of one record (checked as the loader checks it).
+    #[cfg(test)]
     fn from_record(r: &ClassifierRecord, n_children: usize, buckets: u32) -> Result<Self, PackError> {
-        let bad = |what: String| PackError::Invalid(format!("classifier of node {}: {what}", r.node));
-        if r.bias.len() != n_children {
-            return Err(bad(format!("{} biases for {n_children} children", r.bias.len())));
+        check_record(r, n_children, buckets)?;
+        let ids: Vec<u32> = record_ids(r).collect();
+        let mut row_starts = vec![0u32];
+        for &len in &r.row_lens {
+            row_starts.push(row_starts.last().unwrap() + u32::from(len));
         }
-        if r.id_deltas.len() != r.row_lens.len() {
-            return Err(bad("feature ids and row lengths differ in number".into()));
-        }
-        if r.children.len() != r.weights.len() {
-            return Err(bad("child indices and weights differ in number".into()));
-        }
-        if !(r.temperature.is_finite() && r.scale.is_finite() && r.bias.iter().all(|b| b.is_finite())) {
-            return Err(bad("non-finite parameter".into()));
-        }
-        let mut ids = Vec::with_capacity(r.id_deltas.len());
-        let mut row_starts = Vec::with_capacity(r.row_lens.len() + 1);
-        let mut id: u64 = 0;
-        let mut start: u64 = 0;
-        row_starts.push(0);
-        for (k, (&d, &len)) in r.id_deltas.iter().zip(&r.row_lens).enumerate() {
-            if k > 0 && d == 0 {
-                return Err(bad("feature ids are not strictly increasing".into()));
-            }
-            id += u64::from(d);
-            if id >= u64::from(buckets) {
-                return Err(bad(format!("feature id {id} is outside the {buckets} buckets")));
-            }
-            start += u64::from(len);
-            if start > r.children.len() as u64 {
-                return Err(bad("row lengths run past the stored weights".into()));
-            }
-            ids.push(id as u32);
-            row_starts.push(start as u32);
-        }
-        if start != r.children.len() as u64 {
-            return Err(bad("row lengths do not cover the stored weights".into()));
-        }
-        if let Some(&c) = r.children.iter().find(|&&c| usize::from(c) >= n_children) {
-            return Err(bad(format!("child index {c} but the node has {n_children} children")));
-        }
-        #[cfg(test)]
         let (dir, dir_shift) = build_directory(&ids, buckets);
         let mut entries: Vec<[u32; 2]> = ids.iter().zip(&row_starts).map(|(&id, &start)| [id, start]).collect();
         entries.push([u32::MAX, *row_starts.last().expect("row starts begin with 0")]);
         Ok(QuantisedClassifier {
-            #[cfg(test)]
             dir,
-            #[cfg(test)]
             dir_shift,
             temperature: r.temperature,
             scale: r.scale,
@@ -150,9 +115,7 @@ impl QuantisedClassifier {
         })
     }
 
-    /// Raw decision values, one per child, looked up per node: the layout before the global
-    /// table, kept as the reference the tests compare [`QuantisedModel::prepare`] against.
-    #[cfg(test)]
+    /// Raw decision values, one per child, looked up per node.
     fn decision_values(&self, x: &Features, out: &mut Vec<f32>) -> usize {
         out.clear();
         out.resize(self.bias.len(), 0.0);
@@ -170,6 +133,90 @@ impl QuantisedClassifier {
             *o = *o * self.scale + b;
         }
         hits
+    }
+}
+
+/// Checks one classifier record against its node and the bucket count; every way a record
+/// can be damaged is an error here, so building the table from it cannot fail or panic.
+fn check_record(r: &ClassifierRecord, n_children: usize, buckets: u32) -> Result<(), PackError> {
+    let bad = |what: String| PackError::Invalid(format!("classifier of node {}: {what}", r.node));
+    if r.bias.len() != n_children {
+        return Err(bad(format!("{} biases for {n_children} children", r.bias.len())));
+    }
+    if r.id_deltas.len() != r.row_lens.len() {
+        return Err(bad("feature ids and row lengths differ in number".into()));
+    }
+    if r.children.len() != r.weights.len() {
+        return Err(bad("child indices and weights differ in number".into()));
+    }
+    if !(r.temperature.is_finite() && r.scale.is_finite() && r.bias.iter().all(|b| b.is_finite())) {
+        return Err(bad("non-finite parameter".into()));
+    }
+    let mut id: u64 = 0;
+    let mut cells: u64 = 0;
+    for (k, (&d, &len)) in r.id_deltas.iter().zip(&r.row_lens).enumerate() {
+        if k > 0 && d == 0 {
+            return Err(bad("feature ids are not strictly increasing".into()));
+        }
+        id += u64::from(d);
+        if id >= u64::from(buckets) {
+            return Err(bad(format!("feature id {id} is outside the {buckets} buckets")));
+        }
+        cells += u64::from(len);
+        if cells > r.children.len() as u64 {
+            return Err(bad("row lengths run past the stored weights".into()));
+        }
+    }
+    if cells != r.children.len() as u64 {
+        return Err(bad("row lengths do not cover the stored weights".into()));
+    }
+    if let Some(&c) = r.children.iter().find(|&&c| usize::from(c) >= n_children) {
+        return Err(bad(format!("child index {c} but the node has {n_children} children")));
+    }
+    Ok(())
+}
+
+/// The feature ids of a checked record, in order.
+fn record_ids(r: &ClassifierRecord) -> impl Iterator<Item = u32> + '_ {
+    r.id_deltas.iter().scan(0u32, |id, &d| {
+        *id += d;
+        Some(*id)
+    })
+}
+
+/// Set of feature ids as a bitmap over the buckets, with a count of the ids before each
+/// 64-bit word: the union of all classifiers' ids in one pass, and each id's position in the
+/// sorted union by a popcount (no sort, no search).
+struct IdSet {
+    bits: Vec<u64>,
+    before: Vec<u32>,
+}
+
+impl IdSet {
+    fn new(buckets: u32) -> Self {
+        IdSet { bits: vec![0; (buckets as usize).div_ceil(64)], before: Vec::new() }
+    }
+    fn insert(&mut self, id: u32) {
+        self.bits[(id >> 6) as usize] |= 1 << (id & 63);
+    }
+    /// Fixes the set; returns its ids in increasing order.
+    fn seal(&mut self) -> Vec<u32> {
+        let mut ids = Vec::new();
+        self.before = Vec::with_capacity(self.bits.len());
+        for (w, &word) in self.bits.iter().enumerate() {
+            self.before.push(ids.len() as u32);
+            let mut rest = word;
+            while rest != 0 {
+                ids.push((w as u32) << 6 | rest.trailing_zeros());
+                rest &= rest - 1;
+            }
+        }
+        ids
+    }
+    /// Position of `id` (which must be in the set) in the sorted ids.
+    fn rank(&self, id: u32) -> usize {
+        let below = self.bits[(id >> 6) as usize] & ((1u64 << (id & 63)) - 1);
+        self.before[(id >> 6) as usize] as usize + below.count_ones() as usize
     }
 }
 
@@ -240,11 +287,16 @@ impl PreparedText<'_> {
 }
 
 impl QuantisedModel {
+    /// Checks every record, then builds the global table straight from them: the union of
+    /// the stored ids, each id's row length across all classifiers, then the cells.
     pub fn from_payload(payload: &PackPayload, buckets: u32) -> Result<Self, PackError> {
         let tree = Tree::from_records(&payload.nodes)?;
+        let records = &payload.classifiers;
         let mut classifier_of = vec![u32::MAX; tree.nodes.len()];
-        let mut classifiers = Vec::with_capacity(payload.classifiers.len());
-        for r in &payload.classifiers {
+        let mut slot_start = Vec::with_capacity(records.len());
+        let mut bias = Vec::new();
+        let mut id_set = IdSet::new(buckets);
+        for (ci, r) in records.iter().enumerate() {
             let node = r.node as usize;
             let n_children = tree.nodes.get(node).map(|n| n.children.len()).ok_or_else(|| {
                 PackError::Invalid(format!("classifier for node {node}, but the tree has {} nodes", tree.nodes.len()))
@@ -252,85 +304,66 @@ impl QuantisedModel {
             if classifier_of[node] != u32::MAX {
                 return Err(PackError::Invalid(format!("node {node} has two classifiers")));
             }
-            classifier_of[node] = classifiers.len() as u32;
-            classifiers.push(QuantisedClassifier::from_record(r, n_children, buckets)?);
+            check_record(r, n_children, buckets)?;
+            classifier_of[node] = ci as u32;
+            slot_start.push(bias.len() as u32);
+            bias.extend_from_slice(&r.bias);
+            record_ids(r).for_each(|id| id_set.insert(id));
         }
         for (i, n) in tree.nodes.iter().enumerate() {
             if n.children.len() > 1 && classifier_of[i] == u32::MAX {
                 return Err(PackError::Invalid(format!("node {i} ({}) has {} children but no classifier", n.code, n.children.len())));
             }
         }
-        let root_classifier = classifier_of[Tree::ROOT];
-        Self::build(tree, classifier_of, &classifiers, root_classifier, buckets)
-    }
-
-    /// The global feature-major table from the per-node classifiers.
-    fn build(tree: Tree, classifier_of: Vec<u32>, classifiers: &[QuantisedClassifier], root: u32, buckets: u32) -> Result<Self, PackError> {
-        let mut slot_start = Vec::with_capacity(classifiers.len());
-        let mut bias = Vec::new();
-        for c in classifiers {
-            slot_start.push(bias.len() as u32);
-            bias.extend_from_slice(&c.bias);
-        }
         if bias.len() > MAX_SLOTS {
             return Err(PackError::Invalid(format!("{} classifier outputs, more than {MAX_SLOTS}", bias.len())));
         }
-        // Unique ids over all classifiers.
-        let total: usize = classifiers.iter().map(|c| c.entries.len() - 1).sum();
-        let mut ids: Vec<u32> = Vec::with_capacity(total);
-        for c in classifiers {
-            ids.extend(c.entries[..c.entries.len() - 1].iter().map(|e| e[0]));
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        let (dir, dir_shift) = build_directory(&ids, buckets);
-        let find = |id: u32| -> usize {
-            let r = (u64::from(id) >> dir_shift) as usize;
-            let (a, b) = (dir[r] as usize, dir[r + 1] as usize);
-            a + ids[a..b].iter().position(|&x| x == id).expect("every stored id is in the union")
-        };
-        // Row lengths, then starts, then fill.
-        let mut at: Vec<u32> = vec![0; ids.len() + 1];
-        let mut flags: Vec<bool> = vec![false; ids.len()];
-        let mut global: Vec<Vec<u32>> = Vec::with_capacity(classifiers.len());
-        for (ci, c) in classifiers.iter().enumerate() {
-            let g: Vec<u32> = c.entries[..c.entries.len() - 1].iter().map(|e| find(e[0]) as u32).collect();
-            for (k, &gk) in g.iter().enumerate() {
-                at[gk as usize + 1] += c.entries[k + 1][1] - c.entries[k][1];
-                if ci as u32 == root {
-                    flags[gk as usize] = true;
-                }
-            }
-            global.push(g);
-        }
-        for k in 0..ids.len() {
-            at[k + 1] += at[k];
-        }
-        let n_cells = at[ids.len()] as usize;
+        let n_cells: usize = records.iter().map(|r| r.children.len()).sum();
         if n_cells > ROW_MASK as usize {
             return Err(PackError::Invalid(format!("{n_cells} weights, too many")));
         }
+        let ids = id_set.seal();
+        let root = classifier_of[Tree::ROOT];
+        // Row lengths (flagging the root's ids), then row starts, then the cells, classifier
+        // after classifier: each row gets its cells in classifier order, as the per-node
+        // lookup added them.
+        let mut at: Vec<u32> = vec![0; ids.len() + 1];
+        for (ci, r) in records.iter().enumerate() {
+            let flag = if ci as u32 == root { ROOT_FLAG } else { 0 };
+            for (id, &len) in record_ids(r).zip(&r.row_lens) {
+                let slot = &mut at[id_set.rank(id) + 1];
+                *slot = (*slot + u32::from(len)) | flag;
+            }
+        }
+        let mut flags: Vec<u32> = Vec::with_capacity(ids.len());
+        for k in 0..ids.len() {
+            flags.push(at[k + 1] & ROOT_FLAG);
+            at[k + 1] = (at[k + 1] & ROW_MASK) + at[k];
+        }
         let mut cells = vec![0u32; n_cells];
         let mut fill: Vec<u32> = at[..ids.len()].to_vec();
-        for (ci, c) in classifiers.iter().enumerate() {
+        for (ci, r) in records.iter().enumerate() {
             let base = slot_start[ci];
-            for (k, &gk) in global[ci].iter().enumerate() {
-                let (a, b) = (c.entries[k][1] as usize, c.entries[k + 1][1] as usize);
-                for &(child, w) in &c.cells[a..b] {
-                    let f = &mut fill[gk as usize];
+            let mut a = 0usize;
+            for (id, &len) in record_ids(r).zip(&r.row_lens) {
+                let b = a + usize::from(len);
+                let f = &mut fill[id_set.rank(id)];
+                for (&child, &w) in r.children[a..b].iter().zip(&r.weights[a..b]) {
                     cells[*f as usize] = (base + u32::from(child)) << 8 | u32::from(w as u8);
                     *f += 1;
                 }
+                a = b;
             }
         }
-        let mut entries: Vec<[u32; 2]> = ids.iter().zip(&at).zip(&flags).map(|((&id, &s), &f)| [id, s | if f { ROOT_FLAG } else { 0 }]).collect();
+        let (dir, dir_shift) = build_directory(&ids, buckets);
+        let mut entries: Vec<[u32; 2]> = ids.iter().zip(&at).zip(&flags).map(|((&id, &s), &f)| [id, s | f]).collect();
         entries.push([u32::MAX, at[ids.len()]]);
         Ok(QuantisedModel {
             tree,
             classifier_of,
             slot_start,
-            scale: classifiers.iter().map(|c| c.scale).collect(),
-            temperature: classifiers.iter().map(|c| c.temperature).collect(),
+            scale: records.iter().map(|r| r.scale).collect(),
+            temperature: records.iter().map(|r| r.temperature).collect(),
             bias,
             entries,
             cells,

@@ -239,6 +239,13 @@ fn check_compatible(header: &PackHeader) -> Result<(), PackError> {
     if header.features.buckets == 0 {
         return Err(PackError::Invalid("feature bucket count is zero".into()));
     }
+    if header.features.buckets > crate::features::MAX_BUCKETS {
+        return Err(PackError::Invalid(format!(
+            "{} feature buckets, more than the {} this reader supports",
+            header.features.buckets,
+            crate::features::MAX_BUCKETS
+        )));
+    }
     // A non-finite weight would turn every probability into NaN (and the codes into guesses).
     let w = header.features.block_weights;
     if ![w.title_words, w.title_chars, w.task_words, w.any_words].iter().all(|v| v.is_finite() && *v >= 0.0) {

@@ -457,6 +457,15 @@ fn invalid_zero_buckets() {
 }
 
 #[test]
+fn invalid_too_many_buckets() {
+    let mut h = header();
+    h.features.buckets = occupation_coder::features::MAX_BUCKETS + 1;
+    let e = load_err(&write_pack(&h, &payload()).unwrap());
+    assert!(matches!(&e, PackError::Invalid(m) if m.contains("16777217 feature buckets")), "{e}");
+    says(&e, &["rebuild it with `model-pack build`"]);
+}
+
+#[test]
 fn invalid_block_weights() {
     for bad in [f32::NAN, f32::INFINITY, -1.0] {
         let mut h = header();

@@ -112,6 +112,12 @@ impl Common {
         cfg.svm.validate()?;
         anyhow::ensure!((1..=127).contains(&self.min_q), "--min-q must be between 1 and 127, got {}", self.min_q);
         anyhow::ensure!(self.buckets >= 1024, "--buckets must be at least 1024, got {}", self.buckets);
+        anyhow::ensure!(
+            self.buckets <= occupation_coder::features::MAX_BUCKETS,
+            "--buckets must be at most {} (2^24), got {}",
+            occupation_coder::features::MAX_BUCKETS,
+            self.buckets
+        );
         Ok(cfg)
     }
 
