@@ -40,18 +40,31 @@ apt_install() { # install only the packages that are missing; retry after an upd
 }
 
 # --- wasm32 compiler -----------------------------------------------------
+# The oldest rustc the locked dependencies accept (postcard 1.2 needs 1.88): the workspace's
+# rust-version. A machine's package lists can be old enough to offer an older rustc-web.
+MIN_RUST=$(sed -nE 's/^rust-version[[:space:]]*=[[:space:]]*"([0-9]+\.[0-9]+).*/\1/p' "$ROOT/Cargo.toml" | head -n1)
+[ -n "$MIN_RUST" ] || { echo "cannot find rust-version in Cargo.toml" >&2; exit 1; }
+new_enough() { # "1.96.0+dfsg..." or "rustc 1.96.0 (...)" against MIN_RUST
+  local v; v=$(grep -oE '[0-9]+\.[0-9]+' <<<"$1" | head -n1)
+  [ -n "$v" ] && [ "$(printf '%s\n%s\n' "$MIN_RUST" "$v" | sort -V | head -n1)" = "$MIN_RUST" ]
+}
+rustc_web_candidate() { apt-cache policy rustc-web 2>/dev/null | awk '/Candidate:/{print $2}'; }
+
 setup_rustc_web() {
-  if [ -f "$WEB/.complete" ] &&
+  if [ -f "$WEB/.complete" ] && new_enough "$(cat "$WEB/.complete")" &&
      LD_LIBRARY_PATH="$WEB/usr/lib/x86_64-linux-gnu" "$WEB/usr/bin/rustc" --version >/dev/null 2>&1; then
     log "rustc-web present: $(cat "$WEB/.complete")"
     return 0
   fi
   # Pick versions from apt so a later security update (1.97, LLVM 23...) still works.
   local ver mm llvm
-  ver=$(apt-cache policy rustc-web | awk '/Candidate:/{print $2}')
-  if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
-    apt_update; ver=$(apt-cache policy rustc-web | awk '/Candidate:/{print $2}')
+  ver=$(rustc_web_candidate)
+  if [ -z "$ver" ] || [ "$ver" = "(none)" ] || ! new_enough "$ver"; then
+    log "rustc-web candidate '${ver:-none}' is older than rust-version $MIN_RUST: refreshing the package lists"
+    apt_update; ver=$(rustc_web_candidate)
   fi
+  new_enough "$ver" || { echo "setup: Debian offers rustc-web '${ver:-none}', but the dependencies need rustc >= $MIN_RUST;" \
+    "install rustup's wasm32-unknown-unknown target instead (rustup target add wasm32-unknown-unknown)" >&2; exit 1; }
   mm=$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$ver")
   llvm=$(apt-cache depends "libstd-rust-web-$mm" | sed -nE 's/^ *Depends: libllvm([0-9]+)$/\1/p' | head -n1)
   [ -n "$llvm" ] || { echo "cannot find the LLVM of libstd-rust-web-$mm" >&2; exit 1; }

@@ -5,37 +5,15 @@
 //   node tests/batch/bench-batch.mjs [ROWS] [--no-browser]
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, createReadStream } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generate } from './generate.mjs';
+import { generate, checkCoded } from './generate.mjs';
 import { REPO, startServer, stopServer, launch } from '../browser.mjs';
-import { CsvReader } from '../../www/batch-csv.mjs';
 
 const ROWS = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const dir = mkdtempSync(path.join(tmpdir(), 'occ-bench-batch-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-
-/** Streams a coded CSV and checks every row: ids 1..ROWS in order, malformed ones are errors. */
-async function check(file, malformed) {
-  const reader = new CsvReader();
-  let n = -1, errors = 0;
-  const onRows = (rows) => {
-    for (const r of rows) {
-      if (n++ < 0) continue;
-      const f = r.fields;
-      assert.equal(f[0], String(n), `row ${n} keeps its id and place`);
-      if (malformed.has(n)) {
-        assert.equal(f[f.length - 3], 'error', `row ${n} is an error row`);
-        errors++;
-      } else assert.notEqual(f[f.length - 3], 'error', `row ${n}: ${f[f.length - 2]}`);
-    }
-  };
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) onRows(reader.push(chunk));
-  onRows(reader.end());
-  assert.equal(n, ROWS);
-  assert.equal(errors, malformed.size);
-}
 
 const input = path.join(dir, 'records.csv');
 let t = performance.now();
@@ -50,7 +28,7 @@ assert.equal(r.status, 0, r.stderr.toString());
 const cliSeconds = (performance.now() - t) / 1000;
 console.log(`CLI: ${r.stderr.toString().trim()}`);
 console.log(`CLI: ${ROWS} rows in ${cliSeconds.toFixed(1)} s wall = ${Math.round(ROWS / cliSeconds)} rows/s (parse, code, write; all cores)`);
-await check(cliOut, malformed);
+await checkCoded(cliOut, ROWS, malformed);
 console.log('CLI: every row once, in order, ids kept, every malformed row reported');
 
 if (!process.argv.includes('--no-browser')) {

@@ -3,8 +3,10 @@
 //   node tests/batch/generate.mjs ROWS OUT.csv [--seed N] [--anzsco]
 // The columns are id,title,tasks[,anzsco]. Returns (as a module) { rows, malformed } where
 // malformed maps an id to the kind of damage.
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import assert from 'node:assert/strict';
+import { CsvReader } from '../../www/batch-csv.mjs';
 
 const TITLES = [
   'Registered nurse', 'brickie', 'Cleaner', 'Software engineer', 'Primary school teacher', 'truck driver',
@@ -89,6 +91,38 @@ export async function generate(rows, file, { seed = 20240601, anzsco = false } =
   out.end();
   await once(out, 'finish');
   return { rows, malformed };
+}
+
+/**
+ * Streams a coded copy of a generated file and checks every row: `rows` rows with ids 1..rows
+ * in order, each malformed one an `error` row whose reason names its line, every other one
+ * `coded` or `uncoded`. Resolves with the count of each status.
+ */
+export async function checkCoded(file, rows, malformed) {
+  const reader = new CsvReader();
+  const counts = { coded: 0, uncoded: 0, error: 0 };
+  let n = -1;
+  const onRows = (parsed) => {
+    for (const r of parsed) {
+      if (n++ < 0) continue;
+      const f = r.fields;
+      assert.equal(r.problem, null, `output row ${n} parses cleanly`);
+      assert.equal(f[0], String(n), `row ${n} keeps its id and place`);
+      const status = f[f.length - 3];
+      if (malformed.has(n)) {
+        assert.equal(status, 'error', `row ${n} (${malformed.get(n)}) is an error row`);
+        assert.match(f[f.length - 2], /^line \d+: /, `row ${n}'s reason names its line`);
+      } else {
+        assert.ok(status === 'coded' || status === 'uncoded', `row ${n}: ${status} ${f[f.length - 2]}`);
+      }
+      counts[status]++;
+    }
+  };
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) onRows(reader.push(chunk));
+  onRows(reader.end());
+  assert.equal(n, rows, 'every input row comes out once');
+  assert.equal(counts.error, malformed.size, 'every malformed row is reported, and only those');
+  return counts;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

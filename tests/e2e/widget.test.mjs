@@ -35,23 +35,45 @@ async function open(query = '', options = {}) {
   const page = await context.newPage();
   page.on('worker', (w) => w.on('console', () => {}));
   await watchErrors(page, errors);
+  // Every widget event from the first moment, so a test never misses one that fires before
+  // its listener could be installed (see eventAfter).
+  await page.addInitScript(() => {
+    window.__events = [];
+    for (const type of ['occupation-select', 'occupation-clear', 'occupation-suggestions', 'occupation-ready',
+      'occupation-error', 'occupation-offline-ready']) {
+      document.addEventListener(type, (e) => window.__events.push({ type, detail: e.detail }), true);
+    }
+  });
   await page.goto(`${base}survey.html${query}`);
   await page.waitForFunction(() => customElements.get('occupation-coder'));
   return { context, page, requests };
 }
 
+/** How many widget events the page has seen: pass it to eventAfter to wait for a later one. */
+const mark = (page) => page.evaluate(() => window.__events.length);
+
+/**
+ * The detail of the first widget event of `type` since `from` (a mark), and for
+ * occupation-suggestions, for exactly the title `title`; fails after `timeout` ms.
+ */
+async function eventAfter(page, from, type, { title, timeout = 30_000 } = {}) {
+  const found = await page.waitForFunction(([from, type, title]) => {
+    const e = window.__events.slice(from).find((e) => e.type === type && (title === undefined || e.detail?.title === title));
+    return e ? { detail: e.detail } : false;
+  }, [from, type, title], { timeout, polling: 20 }).catch(async (err) => {
+    const seen = await page.evaluate((from) => window.__events.slice(from).map((e) => e.type), from);
+    throw new Error(`no ${type}${title === undefined ? '' : ` for '${title}'`} within ${timeout} ms (events since: ${seen.join(', ') || 'none'}): ${err.message}`);
+  });
+  return (await found.jsonValue()).detail;
+}
+
 /** Types into the title field and waits until suggestions for exactly that text are shown. */
 async function typeTitle(page, text, { clear = true } = {}) {
   const input = page.locator('occupation-coder input');
-  const shown = page.evaluate((t) => new Promise((resolve) => {
-    const w = document.querySelector('occupation-coder');
-    w.addEventListener('occupation-suggestions', function on(e) {
-      if (e.detail.title === t) { w.removeEventListener('occupation-suggestions', on); resolve(e.detail); }
-    });
-  }), text);
+  const from = await mark(page);
   if (clear) await input.fill('');
   await input.pressSequentially(text);
-  return shown;
+  return eventAfter(page, from, 'occupation-suggestions', { title: text });
 }
 
 const options = (page) => page.locator('occupation-coder [role=option]').evaluateAll((els) => els.map((e) => ({
@@ -98,12 +120,9 @@ test('keyboard only: Tab, type, Down/Up/Home/End with aria-activedescendant, Ent
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.localName), 'occupation-coder');
     assert.equal(await page.evaluate(() => document.activeElement.shadowRoot.activeElement?.id), 'title');
-    const selected = page.evaluate(() => new Promise((resolve) => document.querySelector('occupation-coder')
-      .addEventListener('occupation-select', (e) => resolve(e.detail), { once: true })));
-    const shown = page.evaluate(() => new Promise((resolve) => document.querySelector('occupation-coder')
-      .addEventListener('occupation-suggestions', (e) => e.detail.title === 'brickie' && resolve(), {})));
+    const typed = await mark(page);
     await page.keyboard.type('brickie');
-    await shown;
+    await eventAfter(page, typed, 'occupation-suggestions', { title: 'brickie' });
     const input = page.locator('occupation-coder input');
     await page.keyboard.press('ArrowDown');
     assert.equal(await input.getAttribute('aria-activedescendant'), 'option-0');
@@ -117,8 +136,9 @@ test('keyboard only: Tab, type, Down/Up/Home/End with aria-activedescendant, Ent
     assert.equal(await input.getAttribute('aria-activedescendant'), 'option-0');
     assert.equal(opts[0].selected, 'true');
     assert.match(opts[0].text, /371131/);
+    const chosen = await mark(page);
     await page.keyboard.press('Enter');
-    const d = await selected;
+    const d = await eventAfter(page, chosen, 'occupation-select');
     assert.equal(d.code, '371131');
     assert.equal(d.label, 'Bricklayer');
     assert.equal(d.level, 6);
@@ -142,10 +162,9 @@ test('keyboard only: Tab, type, Down/Up/Home/End with aria-activedescendant, Ent
     assert.equal(e['occupation-status'], 'chosen');
     assert.match(await page.locator('occupation-coder [part=chosen-text]').textContent(), /Bricklayer \(371131\)/);
     // Editing the title clears the choice (occupation-clear); Escape closes, then clears.
-    const cleared = page.evaluate(() => new Promise((resolve) => document.querySelector('occupation-coder')
-      .addEventListener('occupation-clear', () => resolve(true), { once: true })));
+    const edited = await mark(page);
     await page.keyboard.type('s');
-    assert.equal(await cleared, true);
+    await eventAfter(page, edited, 'occupation-clear');
     assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').value), '');
     await page.waitForFunction(() => document.querySelector('occupation-coder').shadowRoot
       .querySelector('input').getAttribute('aria-expanded') === 'true');
@@ -274,12 +293,9 @@ test('every request goes to the page\'s own origin, and none carries the typed t
 test('offline: after the first visit the service worker serves page, widget, wasm and pack', async () => {
   const { context, page } = await open();
   try {
-    await page.evaluate(() => new Promise((resolve, reject) => {
-      const w = document.querySelector('occupation-coder');
-      w.addEventListener('occupation-offline-ready', resolve, { once: true });
-      w.addEventListener('occupation-error', (e) => reject(new Error(e.detail.message)), { once: true });
-      setTimeout(() => reject(new Error('no occupation-offline-ready in 20 s')), 20_000);
-    }));
+    // Since the page loaded: the service worker may be ready before this line runs.
+    await eventAfter(page, 0, 'occupation-offline-ready');
+    assert.deepEqual(await page.evaluate(() => window.__events.filter((e) => e.type === 'occupation-error')), []);
     await context.setOffline(true);
     await page.reload();
     await page.waitForFunction(() => customElements.get('occupation-coder'));
