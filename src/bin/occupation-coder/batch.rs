@@ -30,6 +30,7 @@ pub enum Format {
 
 #[derive(Args)]
 pub struct CodeArgs {
+    /// Model pack to code with, e.g. www/models/osca2024.ocpk (built by `make packs`)
     #[arg(long)]
     pack: PathBuf,
     /// Input file, or `-` for standard input.

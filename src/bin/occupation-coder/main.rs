@@ -27,6 +27,7 @@ struct Cli {
 enum Command {
     /// Ranked occupation suggestions for one text.
     Suggest {
+        /// Model pack to code with, e.g. www/models/osca2024.ocpk (built by `make packs`)
         #[arg(long)]
         pack: PathBuf,
         /// The job title.
@@ -45,6 +46,7 @@ enum Command {
     Code(batch::CodeArgs),
     /// Accuracy of a pack on a labelled CSV with columns title, tasks, code (JSON metrics).
     Eval {
+        /// Model pack to code with, e.g. www/models/osca2024.ocpk (built by `make packs`)
         #[arg(long)]
         pack: PathBuf,
         #[arg(long)]
@@ -54,6 +56,7 @@ enum Command {
     Bench(bench::BenchArgs),
     /// What a pack is: classification, versions, sizes, thresholds.
     Info {
+        /// Model pack to code with, e.g. www/models/osca2024.ocpk (built by `make packs`)
         #[arg(long)]
         pack: PathBuf,
     },
