@@ -77,11 +77,12 @@ function onWorkerMessage(m) {
 function showSummary(s, seconds) {
   const ul = $('summary');
   ul.replaceChildren();
+  const n = (x) => x.toLocaleString('en-AU');
   const items = [
-    `${s.rows.toLocaleString('en-AU')} records in (${Math.round(s.rows / Math.max(seconds, 1e-3)).toLocaleString('en-AU')} records/s)`,
-    `${s.coded.toLocaleString('en-AU')} coded: ` + [6, 4, 3, 2, 1].map((d) => `${(s.codedByLevel[d] ?? 0).toLocaleString('en-AU')} to ${d} digits`).join(', '),
-    `${s.uncoded.toLocaleString('en-AU')} not coded (see the reason and suggestions columns)`,
-    `${s.errors.toLocaleString('en-AU')} malformed rows (status "error", with the reason)`,
+    `${n(s.rows)} ${s.rows === 1 ? 'record' : 'records'} in (${n(Math.round(s.rows / Math.max(seconds, 1e-3)))} records/s)`,
+    `${n(s.coded)} coded: ` + [6, 4, 3, 2, 1].map((d) => `${n(s.codedByLevel[d] ?? 0)} to ${d} digits`).join(', '),
+    `${n(s.uncoded)} not coded (see the reason and suggestions columns)`,
+    `${n(s.errors)} malformed ${s.errors === 1 ? 'row' : 'rows'} (status "error", with the reason)`,
   ];
   for (const t of items) {
     const li = document.createElement('li');
