@@ -3,7 +3,7 @@
 use crate::decode::{self, Step};
 use crate::error::{CodeError, PackError};
 use crate::features::{featurise, Features};
-use crate::model::{NodeScorer, PreparedText, QuantisedModel};
+use crate::model::{NodeScorer, PreparedText, QuantisedModel, ScoreScratch};
 use crate::pack::{read_pack, BackoffRule, PackHeader};
 use crate::result::{CodeResult, CodedResult, ModelInfo, PathStep, Record, Suggestion, UncodedReason};
 use std::collections::HashMap;
@@ -24,7 +24,7 @@ const MIN_BEAM: usize = 10;
 
 thread_local! {
     /// Each thread's accumulator for [`NodeScorer::prepare`], reused from text to text.
-    static SCRATCH: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+    static SCRATCH: std::cell::RefCell<ScoreScratch> = std::cell::RefCell::new(ScoreScratch::default());
 }
 
 /// Runs `f` on `x` prepared by `model`, in this thread's reusable scratch (a fresh one if that
@@ -32,7 +32,7 @@ thread_local! {
 fn with_prepared<R>(model: &QuantisedModel, x: &Features, f: impl FnOnce(&PreparedText<'_>) -> R) -> R {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => f(&model.prepare(x, &mut scratch)),
-        Err(_) => f(&model.prepare(x, &mut Vec::new())),
+        Err(_) => f(&model.prepare(x, &mut ScoreScratch::default())),
     })
 }
 

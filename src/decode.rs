@@ -268,7 +268,7 @@ mod tests {
         fn child_probabilities(&self, node: usize, x: &&Features, out: &mut Vec<f32>) {
             let seed = u64::from(x.ids.first().copied().unwrap_or(0));
             let n = self.tree.node(node).children.len();
-            let coarse = mix(seed ^ node as u64) % 3 == 0;
+            let coarse = mix(seed ^ node as u64).is_multiple_of(3);
             out.clear();
             for c in 0..n {
                 let h = mix(seed.wrapping_mul(31) ^ ((node as u64) << 8) ^ c as u64);

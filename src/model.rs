@@ -184,17 +184,22 @@ fn record_ids(r: &ClassifierRecord) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-/// Set of feature ids as a bitmap over the buckets, with a count of the ids before each
-/// 64-bit word: the union of all classifiers' ids in one pass, and each id's position in the
-/// sorted union by a popcount (no sort, no search).
+
+/// Set of numbers below a bound (feature ids below the bucket count, or positions in the
+/// list of all stored ids) as a bitmap, with a count of the members before each 64-bit word:
+/// the union of many classifiers' ids in one pass, and each member's position in the sorted
+/// union by a popcount (no sort, no search).
 struct IdSet {
     bits: Vec<u64>,
     before: Vec<u32>,
 }
 
 impl IdSet {
-    fn new(buckets: u32) -> Self {
-        IdSet { bits: vec![0; (buckets as usize).div_ceil(64)], before: Vec::new() }
+    fn new(bound: u32) -> Self {
+        IdSet { bits: vec![0; (bound as usize).div_ceil(64)], before: Vec::new() }
+    }
+    fn clear(&mut self) {
+        self.bits.fill(0);
     }
     fn insert(&mut self, id: u32) {
         self.bits[(id >> 6) as usize] |= 1 << (id & 63);
@@ -220,6 +225,7 @@ impl IdSet {
     }
 }
 
+
 /// Softmax of `values * temperature`, in place.
 pub fn softmax_in_place(values: &mut [f32], temperature: f32) {
     let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -233,69 +239,230 @@ pub fn softmax_in_place(values: &mut [f32], temperature: f32) {
     }
 }
 
-/// The runtime model: the tree and all nodes' quantised classifiers in one feature-major table.
+/// The runtime model: the tree and all nodes' quantised classifiers in feature-major tables,
+/// one per *block* of classifiers.
 ///
 /// Every child of a node with a classifier is a *slot*: node `n`'s children are the slots
-/// `slot_start[c]..slot_start[c] + children` of its classifier `c`. The table maps each feature
-/// id stored by any classifier to one row of (slot, weight) cells across all nodes, so a text's
-/// features are looked up once (instead of once per visited node) and their weighted values
-/// scattered into a dense accumulator of all slots; a node's decision values are then its slot
-/// range of the accumulator times its scale plus its biases. Each slot receives the same
-/// additions in the same (feature) order as the per-node lookup did, so scores are identical.
+/// `slot_start[c]..slot_start[c] + children` of its classifier `c`. A block's table maps each
+/// feature id stored by any of its classifiers to one row of (slot, weight) cells, so a text's
+/// features are looked up once per block and their weighted values scattered into a dense
+/// accumulator of all slots; a node's decision values are then its slot range of the
+/// accumulator times its scale plus its biases.
+///
+/// Block 0 holds the classifiers every text needs (the root's, the major and sub-major
+/// groups'); each other block holds one minor group's classifiers (its own and its unit
+/// groups'). Block 0 is scored when a text is prepared, any other block the first time the
+/// decoder asks for one of its nodes: greedy decoding enters one minor group, so a text touches
+/// about a quarter of the cells one table over every node would make it add up. Each slot
+/// receives the same additions in the same (feature) order either way, so scores are identical.
+/// A text that asks for more than [`LAZY_BLOCKS`] blocks (a beam search) is scored afresh from
+/// one table over every classifier instead.
 #[derive(Clone, Debug)]
 pub struct QuantisedModel {
     tree: Tree,
     /// Index into the per-classifier vectors per node, `u32::MAX` when the node has at most one
     /// child.
     classifier_of: Vec<u32>,
-    /// Per classifier: first slot, scale, softmax temperature.
+    /// Per classifier: first slot, scale, softmax temperature, block.
     slot_start: Vec<u32>,
     scale: Vec<f32>,
     temperature: Vec<f32>,
+    block_of: Vec<u32>,
     /// Per slot: the bias of that child.
     bias: Vec<f32>,
+    /// Block 0 first (see above); never empty.
+    blocks: Vec<BlockTable>,
+    /// One table over every classifier, for texts that need many blocks (beam search).
+    all: BlockTable,
+    nnz: usize,
+}
+
+/// What every block's table is built from: the checked classifier records, all their stored
+/// ids (increasing), each record's rows' positions in those ids, the classifiers' first
+/// slots, the root's classifier and the bucket count.
+#[derive(Clone, Copy)]
+struct TableSource<'a> {
+    records: &'a [ClassifierRecord],
+    ranks: &'a [Vec<u32>],
+    ids: &'a [u32],
+    slot_start: &'a [u32],
+    root: u32,
+    buckets: u32,
+}
+
+/// One block's feature-major table.
+#[derive(Clone, Debug, Default)]
+struct BlockTable {
     /// Per stored feature, `[id, row start | ROOT_FLAG]`, ids strictly increasing, plus one
     /// final entry holding the end of the last row: a feature's row is
     /// `cells[e[k][1] & ROW_MASK..e[k + 1][1] & ROW_MASK]`. `ROOT_FLAG` marks features the
-    /// root's classifier stores (what [`NodeScorer::recognises`] asks).
+    /// root's classifier stores (what [`QuantisedModel::recognises`] asks).
     entries: Vec<[u32; 2]>,
-    /// `slot << 8 | weight as u8`, row after row.
+    /// `slot << 8 | weight as u8`, row after row; in a row, classifier after classifier.
     cells: Vec<u32>,
     /// Lookup directory over `entries` (as [`QuantisedClassifier::dir`]).
     dir: Vec<u32>,
     dir_shift: u32,
-    nnz: usize,
 }
 
 const ROOT_FLAG: u32 = 1 << 31;
 const ROW_MASK: u32 = !ROOT_FLAG;
 /// Slots must fit in the 24 bits above a cell's weight.
 const MAX_SLOTS: usize = 1 << 24;
+/// Classifiers of nodes at most this deep (root 0, major groups 1, sub-major groups 2) make
+/// up block 0; deeper ones are grouped by their ancestor one level further down.
+const SHARED_DEPTH: u8 = 2;
+/// Blocks a text scores one by one (block 0 included) before the rest are scored in one
+/// pass over the table of every classifier: greedy decoding needs two, a beam many.
+const LAZY_BLOCKS: usize = 3;
 
-/// A text prepared by [`QuantisedModel`]: the decision-value accumulators of every slot.
-#[derive(Clone, Copy, Debug)]
+impl BlockTable {
+    /// Builds the table of the classifiers `members` (increasing indices into the records).
+    fn build(from: &TableSource<'_>, members: &[usize], set: &mut IdSet) -> Self {
+        let TableSource { records, ranks, ids, slot_start, root, buckets } = *from;
+        set.clear();
+        for &ci in members {
+            ranks[ci].iter().for_each(|&g| set.insert(g));
+        }
+        let block_ids: Vec<u32> = set.seal().iter().map(|&g| ids[g as usize]).collect();
+        // Row lengths (flagging the root's ids), then row starts, then the cells, classifier
+        // after classifier, so each row gets its cells in classifier order.
+        let mut at: Vec<u32> = vec![0; block_ids.len() + 1];
+        for &ci in members {
+            let flag = if ci as u32 == root { ROOT_FLAG } else { 0 };
+            for (&g, &len) in ranks[ci].iter().zip(&records[ci].row_lens) {
+                let slot = &mut at[set.rank(g) + 1];
+                *slot = (*slot + u32::from(len)) | flag;
+            }
+        }
+        let mut flags: Vec<u32> = Vec::with_capacity(block_ids.len());
+        for k in 0..block_ids.len() {
+            flags.push(at[k + 1] & ROOT_FLAG);
+            at[k + 1] = (at[k + 1] & ROW_MASK) + at[k];
+        }
+        let mut cells = vec![0u32; at[block_ids.len()] as usize];
+        let mut fill: Vec<u32> = at[..block_ids.len()].to_vec();
+        for &ci in members {
+            let r = &records[ci];
+            let base = slot_start[ci];
+            let mut a = 0usize;
+            for (&g, &len) in ranks[ci].iter().zip(&r.row_lens) {
+                let b = a + usize::from(len);
+                let f = &mut fill[set.rank(g)];
+                for (&child, &w) in r.children[a..b].iter().zip(&r.weights[a..b]) {
+                    cells[*f as usize] = (base + u32::from(child)) << 8 | u32::from(w as u8);
+                    *f += 1;
+                }
+                a = b;
+            }
+        }
+        let (dir, dir_shift) = build_directory(&block_ids, buckets);
+        let mut entries: Vec<[u32; 2]> = block_ids.iter().zip(&at).zip(&flags).map(|((&id, &s), &f)| [id, s | f]).collect();
+        entries.push([u32::MAX, at[block_ids.len()]]);
+        BlockTable { entries, cells, dir, dir_shift }
+    }
+
+    /// Position of `id` in `entries`, if a classifier of this block stores it.
+    #[inline]
+    fn find(&self, id: u32) -> Option<usize> {
+        find_in_directory(&self.dir, self.dir_shift, &self.entries, id)
+    }
+
+    /// Adds this block's weighted cells for `x` into `acc`; true when a feature is stored by
+    /// the root's classifier. `rows` is working memory.
+    ///
+    /// The tables are megabytes and each lookup is a chain of three cache misses (directory,
+    /// entry, row), which the CPU cannot overlap across features in one loop that branches on
+    /// what it loads. So the lookup goes in passes over all features, each prefetching what
+    /// the next pass reads: the misses of all features overlap (same additions, same order).
+    fn accumulate(&self, x: &Features, acc: &mut [f32], rows: &mut Vec<(u32, u32, f32)>) -> bool {
+        let slot = |id: u32| (u64::from(id) >> self.dir_shift) as usize;
+        for &id in &x.ids {
+            prefetch(self.dir.as_ptr().wrapping_add(slot(id)));
+        }
+        rows.clear();
+        for &id in &x.ids {
+            let (a, b) = match (self.dir.get(slot(id)), self.dir.get(slot(id) + 1)) {
+                (Some(&a), Some(&b)) => (a, b),
+                _ => (0, 0),
+            };
+            prefetch(self.entries.as_ptr().wrapping_add(a as usize));
+            rows.push((a, b, 0.0));
+        }
+        let mut recognised = false;
+        let mut kept = 0;
+        for (k, (id, v)) in x.iter().enumerate() {
+            let (a, b, _) = rows[k];
+            let Some(p) = self.entries[a as usize..b as usize].iter().position(|e| e[0] == id) else { continue };
+            let e = a as usize + p;
+            let (start, end) = (self.entries[e][1], self.entries[e + 1][1]);
+            recognised |= start & ROOT_FLAG != 0;
+            let (start, end) = (start & ROW_MASK, end & ROW_MASK);
+            prefetch(self.cells.as_ptr().wrapping_add(start as usize));
+            rows[kept] = (start, end, v);
+            kept += 1;
+        }
+        for &(start, end, v) in &rows[..kept] {
+            for &cell in &self.cells[start as usize..end as usize] {
+                acc[(cell >> 8) as usize] += v * f32::from(cell as u8 as i8);
+            }
+        }
+        recognised
+    }
+
+    fn bytes(&self) -> usize {
+        self.entries.len() * 8 + self.cells.len() * 4 + self.dir.len() * 4
+    }
+}
+
+/// Asks the CPU to start loading the cache line at `p`: a hint, with no effect on results.
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults, whatever the address.
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// Working memory of [`QuantisedModel::prepare`], reused from text to text: the accumulator
+/// of every slot and which blocks it holds yet.
+#[derive(Debug, Default)]
+pub struct ScoreScratch {
+    acc: Vec<f32>,
+    scored: Vec<bool>,
+    /// Blocks scored one by one so far (see [`LAZY_BLOCKS`]).
+    lazily: usize,
+    rows: Vec<(u32, u32, f32)>,
+}
+
+/// A text prepared by [`QuantisedModel`]: its features and the accumulator, filled block by
+/// block as the decoder asks for nodes.
+#[derive(Debug)]
 pub struct PreparedText<'a> {
-    acc: &'a [f32],
+    x: &'a Features,
+    scratch: std::cell::RefCell<&'a mut ScoreScratch>,
     recognised: bool,
 }
 
 impl PreparedText<'_> {
-    /// Whether any feature of the text is stored at the root (see [`NodeScorer::recognises`]).
+    /// Whether any feature of the text is stored at the root (see
+    /// [`QuantisedModel::recognises`]).
     pub fn recognised(&self) -> bool {
         self.recognised
     }
 }
 
 impl QuantisedModel {
-    /// Checks every record, then builds the global table straight from them: the union of
-    /// the stored ids, each id's row length across all classifiers, then the cells.
+    /// Checks every record, then builds the block tables straight from them.
     pub fn from_payload(payload: &PackPayload, buckets: u32) -> Result<Self, PackError> {
         let tree = Tree::from_records(&payload.nodes)?;
         let records = &payload.classifiers;
         let mut classifier_of = vec![u32::MAX; tree.nodes.len()];
         let mut slot_start = Vec::with_capacity(records.len());
         let mut bias = Vec::new();
-        let mut id_set = IdSet::new(buckets);
         for (ci, r) in records.iter().enumerate() {
             let node = r.node as usize;
             let n_children = tree.nodes.get(node).map(|n| n.children.len()).ok_or_else(|| {
@@ -308,7 +475,6 @@ impl QuantisedModel {
             classifier_of[node] = ci as u32;
             slot_start.push(bias.len() as u32);
             bias.extend_from_slice(&r.bias);
-            record_ids(r).for_each(|id| id_set.insert(id));
         }
         for (i, n) in tree.nodes.iter().enumerate() {
             if n.children.len() > 1 && classifier_of[i] == u32::MAX {
@@ -322,61 +488,53 @@ impl QuantisedModel {
         if n_cells > ROW_MASK as usize {
             return Err(PackError::Invalid(format!("{n_cells} weights, too many")));
         }
-        let ids = id_set.seal();
-        let root = classifier_of[Tree::ROOT];
-        // Row lengths (flagging the root's ids), then row starts, then the cells, classifier
-        // after classifier: each row gets its cells in classifier order, as the per-node
-        // lookup added them.
-        let mut at: Vec<u32> = vec![0; ids.len() + 1];
+        // Blocks: 0 for the shared top, then one per group at SHARED_DEPTH + 1, numbered in
+        // the order their first classifier comes.
+        let mut block_of_group = vec![u32::MAX; tree.nodes.len()];
+        let mut members: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut block_of = Vec::with_capacity(records.len());
         for (ci, r) in records.iter().enumerate() {
-            let flag = if ci as u32 == root { ROOT_FLAG } else { 0 };
-            for (id, &len) in record_ids(r).zip(&r.row_lens) {
-                let slot = &mut at[id_set.rank(id) + 1];
-                *slot = (*slot + u32::from(len)) | flag;
-            }
-        }
-        let mut flags: Vec<u32> = Vec::with_capacity(ids.len());
-        for k in 0..ids.len() {
-            flags.push(at[k + 1] & ROOT_FLAG);
-            at[k + 1] = (at[k + 1] & ROW_MASK) + at[k];
-        }
-        let mut cells = vec![0u32; n_cells];
-        let mut fill: Vec<u32> = at[..ids.len()].to_vec();
-        for (ci, r) in records.iter().enumerate() {
-            let base = slot_start[ci];
-            let mut a = 0usize;
-            for (id, &len) in record_ids(r).zip(&r.row_lens) {
-                let b = a + usize::from(len);
-                let f = &mut fill[id_set.rank(id)];
-                for (&child, &w) in r.children[a..b].iter().zip(&r.weights[a..b]) {
-                    cells[*f as usize] = (base + u32::from(child)) << 8 | u32::from(w as u8);
-                    *f += 1;
+            let mut group = r.node as usize;
+            let b = if tree.nodes[group].depth <= SHARED_DEPTH {
+                0
+            } else {
+                while tree.nodes[group].depth > SHARED_DEPTH + 1 {
+                    group = tree.nodes[group].parent;
                 }
-                a = b;
-            }
+                if block_of_group[group] == u32::MAX {
+                    block_of_group[group] = members.len() as u32;
+                    members.push(Vec::new());
+                }
+                block_of_group[group]
+            };
+            members[b as usize].push(ci);
+            block_of.push(b);
         }
-        let (dir, dir_shift) = build_directory(&ids, buckets);
-        let mut entries: Vec<[u32; 2]> = ids.iter().zip(&at).zip(&flags).map(|((&id, &s), &f)| [id, s | f]).collect();
-        entries.push([u32::MAX, at[ids.len()]]);
+        // Every stored id once, in order, and each row's position among them.
+        let mut id_set = IdSet::new(buckets);
+        for r in records {
+            record_ids(r).for_each(|id| id_set.insert(id));
+        }
+        let ids = id_set.seal();
+        let ranks: Vec<Vec<u32>> = records.iter().map(|r| record_ids(r).map(|id| id_set.rank(id) as u32).collect()).collect();
+        let source = TableSource { records, ranks: &ranks, ids: &ids, slot_start: &slot_start, root: classifier_of[Tree::ROOT], buckets };
+        let mut set = IdSet::new(ids.len() as u32);
+        let mut build = |m: &[usize]| BlockTable::build(&source, m, &mut set);
+        let blocks = members.iter().map(|m| build(m)).collect();
+        let every: Vec<usize> = (0..records.len()).collect();
+        let all = build(&every);
         Ok(QuantisedModel {
             tree,
             classifier_of,
             slot_start,
             scale: records.iter().map(|r| r.scale).collect(),
             temperature: records.iter().map(|r| r.temperature).collect(),
+            block_of,
             bias,
-            entries,
-            cells,
-            dir,
-            dir_shift,
+            blocks,
+            all,
             nnz: n_cells,
         })
-    }
-
-    /// Position of `id` in `entries`, if any classifier stores it.
-    #[inline]
-    fn find(&self, id: u32) -> Option<usize> {
-        find_in_directory(&self.dir, self.dir_shift, &self.entries, id)
     }
 
     /// Number of slots (children of nodes with a classifier): the accumulator length.
@@ -386,12 +544,13 @@ impl QuantisedModel {
 
     /// False when no feature of `x` carries any weight at the root: the text has no word the
     /// model knows, so any answer would be a guess. (Coding reads the same fact from
-    /// [`PreparedText::recognised`], found in the same pass as the scores.)
+    /// [`PreparedText::recognised`], found in the same pass as the first scores.)
     pub fn recognises(&self, x: &Features) -> bool {
         if self.classifier_of[Tree::ROOT] == u32::MAX {
             return true;
         }
-        x.ids.iter().any(|&id| self.find(id).is_some_and(|k| self.entries[k][1] & ROOT_FLAG != 0))
+        let top = &self.blocks[0];
+        x.ids.iter().any(|&id| top.find(id).is_some_and(|k| top.entries[k][1] & ROOT_FLAG != 0))
     }
 
     /// Total stored weights across all nodes.
@@ -401,32 +560,35 @@ impl QuantisedModel {
 
     /// Rough heap bytes of the scoring tables (not the tree).
     pub fn table_bytes(&self) -> usize {
-        self.entries.len() * 8 + self.cells.len() * 4 + self.dir.len() * 4 + self.bias.len() * 4 + self.slot_start.len() * 12 + self.classifier_of.len() * 4
+        self.blocks.iter().map(BlockTable::bytes).sum::<usize>()
+            + self.all.bytes()
+            + self.bias.len() * 4
+            + self.slot_start.len() * 16
+            + self.classifier_of.len() * 4
     }
 }
 
 impl NodeScorer for QuantisedModel {
     type Prepared<'a> = PreparedText<'a>;
-    type Scratch = Vec<f32>;
+    type Scratch = ScoreScratch;
 
     fn tree(&self) -> &Tree {
         &self.tree
     }
 
-    fn prepare<'a>(&'a self, x: &'a Features, acc: &'a mut Vec<f32>) -> PreparedText<'a> {
-        acc.clear();
-        acc.resize(self.bias.len(), 0.0);
-        let mut recognised = false;
-        for (id, v) in x.iter() {
-            if let Some(k) = self.find(id) {
-                let (a, b) = (self.entries[k][1], self.entries[k + 1][1]);
-                recognised |= a & ROOT_FLAG != 0;
-                for &cell in &self.cells[(a & ROW_MASK) as usize..(b & ROW_MASK) as usize] {
-                    acc[(cell >> 8) as usize] += v * f32::from(cell as u8 as i8);
-                }
-            }
+    fn prepare<'a>(&'a self, x: &'a Features, scratch: &'a mut ScoreScratch) -> PreparedText<'a> {
+        scratch.acc.clear();
+        scratch.acc.resize(self.bias.len(), 0.0);
+        scratch.scored.clear();
+        scratch.scored.resize(self.blocks.len(), false);
+        scratch.scored[0] = true;
+        scratch.lazily = 1;
+        let recognised = self.blocks[0].accumulate(x, &mut scratch.acc, &mut scratch.rows);
+        PreparedText {
+            x,
+            scratch: std::cell::RefCell::new(scratch),
+            recognised: recognised || self.classifier_of[Tree::ROOT] == u32::MAX,
         }
-        PreparedText { acc, recognised: recognised || self.classifier_of[Tree::ROOT] == u32::MAX }
     }
 
     fn child_probabilities(&self, node: usize, x: &PreparedText<'_>, out: &mut Vec<f32>) {
@@ -435,15 +597,30 @@ impl NodeScorer for QuantisedModel {
             u32::MAX => out.resize(self.tree.nodes[node].children.len(), 1.0),
             c => {
                 let c = c as usize;
+                let mut guard = x.scratch.borrow_mut();
+                let ScoreScratch { acc, scored, lazily, rows } = &mut **guard;
+                let block = self.block_of[c] as usize;
+                if !scored[block] {
+                    if *lazily < LAZY_BLOCKS {
+                        self.blocks[block].accumulate(x.x, acc, rows);
+                        scored[block] = true;
+                        *lazily += 1;
+                    } else {
+                        // A search across many groups: one pass over every classifier is
+                        // cheaper than looking the features up block after block.
+                        acc.fill(0.0);
+                        self.all.accumulate(x.x, acc, rows);
+                        scored.fill(true);
+                    }
+                }
                 let a = self.slot_start[c] as usize;
                 let b = a + self.tree.nodes[node].children.len();
                 let scale = self.scale[c];
-                out.extend(x.acc[a..b].iter().zip(&self.bias[a..b]).map(|(&o, &b)| o * scale + b));
+                out.extend(acc[a..b].iter().zip(&self.bias[a..b]).map(|(&o, &b)| o * scale + b));
                 softmax_in_place(out, self.temperature[c]);
             }
         }
     }
-
 }
 
 #[cfg(test)]
@@ -519,7 +696,7 @@ mod tests {
                     (r.node as usize, QuantisedClassifier::from_record(r, n, buckets).unwrap())
                 })
                 .collect();
-            let mut scratch = Vec::new();
+            let mut scratch = ScoreScratch::default();
             let (mut old, mut new) = (Vec::new(), Vec::new());
             let (mut compared, mut exact, mut worst) = (0usize, 0usize, 0f64);
             for t in 0..3000 {
@@ -553,10 +730,10 @@ mod tests {
             let old_bytes: usize = reference.iter().map(|(_, c)| c.entries.len() * 8 + c.cells.len() * 2 + c.dir.len() * 4 + c.bias.len() * 4).sum();
             eprintln!("{name}: scoring tables {} bytes, per-node layout {old_bytes} bytes", model.table_bytes());
             eprintln!(
-                "{name}: {} slots, {} weights, {} stored ids; {compared} probabilities compared, {exact} bit-identical, worst relative difference {worst:e}",
+                "{name}: {} slots, {} weights, {} blocks; {compared} probabilities compared, {exact} bit-identical, worst relative difference {worst:e}",
                 model.slots(),
                 model.nnz(),
-                model.entries.len() - 1
+                model.blocks.len()
             );
             assert!(compared > 1_000_000);
         }

@@ -391,8 +391,8 @@ pub(crate) mod tests {
                 for j in 0..len {
                     s = s.rotate_left(9) ^ 0x9e37_79b9;
                     t.push_str(PIECES[(s % PIECES.len() as u64) as usize]);
-                    if (s >> 20) % 3 != 0 || j == 0 {
-                        t.push(if (s >> 30) % 2 == 0 { ' ' } else { '-' });
+                    if !(s >> 20).is_multiple_of(3) || j == 0 {
+                        t.push(if (s >> 30).is_multiple_of(2) { ' ' } else { '-' });
                     }
                 }
                 t

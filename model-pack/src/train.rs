@@ -114,7 +114,7 @@ pub fn train(tree: &Tree, samples: &[Sample], p: &SvmParams, prune: f32, progres
         .map(|&n| {
             let clf = train_classifier(n, tree.nodes[n].children.len(), &per_node[n], samples, p, prune);
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if progress && (d % 100 == 0 || d == total) {
+            if progress && (d.is_multiple_of(100) || d == total) {
                 eprintln!("  trained {d}/{total} nodes");
             }
             clf

@@ -205,7 +205,7 @@ pub fn distinct_records(coder: &Coder, n: usize) -> Vec<Record> {
             };
             let a = TASK_PHRASES[(round / 3) % t];
             let b = TASK_PHRASES[(round / (3 * t) + i) % t];
-            let tasks = if round % 2 == 0 { a.to_string() } else { format!("{a}, {b}") };
+            let tasks = if round.is_multiple_of(2) { a.to_string() } else { format!("{a}, {b}") };
             Record { id: Some(i.to_string()), title, tasks }
         })
         .collect()
