@@ -153,6 +153,12 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
         if next.is_empty() {
             break;
         }
+        // Children below the `width`-th best joint found can only be cut: drop them before
+        // the sort (`best` is a subset of the joints, so its `width`-th is at most the true one).
+        if best.len() >= width {
+            let least = best[width - 1];
+            next.retain(|&i| arena[i as usize].1.joint >= least);
+        }
         // Leaves already reached (a start at an occupation) stay in the running.
         for &f in &frontier {
             if f != NONE && tree.node(arena[f as usize].1.node).children.is_empty() {
