@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/.toolchain/bin:$(PATH)
 .PHONY: help setup native packs wasm build serve test test-rust test-wasm test-e2e test-batch fuzz bench bench-batch kfold clean
 
 help: ## List the tasks
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 setup: ## Install the wasm toolchain, wasm-bindgen-cli, Chromium and npm packages (idempotent)
 	bash .ci/setup.sh
