@@ -184,7 +184,6 @@ fn record_ids(r: &ClassifierRecord) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-
 /// Set of numbers below a bound (feature ids below the bucket count, or positions in the
 /// list of all stored ids) as a bitmap, with a count of the members before each 64-bit word:
 /// the union of many classifiers' ids in one pass, and each member's position in the sorted
@@ -224,7 +223,6 @@ impl IdSet {
         self.before[(id >> 6) as usize] as usize + below.count_ones() as usize
     }
 }
-
 
 /// Softmax of `values * temperature`, in place.
 pub fn softmax_in_place(values: &mut [f32], temperature: f32) {
