@@ -73,16 +73,28 @@ fn build_directory(ids: &[u32], buckets: u32) -> (Vec<u32>, u32) {
     (dir, shift)
 }
 
-/// Position of `id` in `entries` (`[id, ...]` rows sorted by id), through a directory made by
-/// [`build_directory`]: one or two probes.
+/// Where `id` may sit in `entries`, through a directory made by [`build_directory`]: the
+/// range of the entries whose ids share its directory slot (empty past the directory's end).
+#[inline]
+fn directory_range(dir: &[u32], shift: u32, id: u32) -> (usize, usize) {
+    let r = (u64::from(id) >> shift) as usize;
+    match (dir.get(r), dir.get(r + 1)) {
+        (Some(&a), Some(&b)) => (a as usize, b as usize),
+        _ => (0, 0),
+    }
+}
+
+/// Position of `id` in `range` of `entries` (`[id, ...]` rows sorted by id), a range from
+/// [`directory_range`]: one or two probes.
+#[inline]
+fn find_in_range(entries: &[[u32; 2]], (a, b): (usize, usize), id: u32) -> Option<usize> {
+    entries[a..b].iter().position(|e| e[0] == id).map(|p| a + p)
+}
+
+/// Position of `id` in `entries` through its directory.
 #[inline]
 fn find_in_directory(dir: &[u32], shift: u32, entries: &[[u32; 2]], id: u32) -> Option<usize> {
-    let r = (u64::from(id) >> shift) as usize;
-    let (Some(&a), Some(&b)) = (dir.get(r), dir.get(r + 1)) else {
-        return None;
-    };
-    let (a, b) = (a as usize, b as usize);
-    entries[a..b].iter().position(|e| e[0] == id).map(|p| a + p)
+    find_in_range(entries, directory_range(dir, shift, id), id)
 }
 
 #[cfg(test)]
@@ -373,35 +385,32 @@ impl BlockTable {
     /// entry, row), which the CPU cannot overlap across features in one loop that branches on
     /// what it loads. So the lookup goes in passes over all features, each prefetching what
     /// the next pass reads: the misses of all features overlap (same additions, same order).
-    fn accumulate(&self, x: &Features, acc: &mut [f32], rows: &mut Vec<(u32, u32, f32)>) -> bool {
-        let slot = |id: u32| (u64::from(id) >> self.dir_shift) as usize;
+    fn accumulate(&self, x: &Features, acc: &mut [f32], rows: &mut Vec<(usize, usize, f32)>) -> bool {
         for &id in &x.ids {
-            prefetch(self.dir.as_ptr().wrapping_add(slot(id)));
+            prefetch(self.dir.as_ptr().wrapping_add((u64::from(id) >> self.dir_shift) as usize));
         }
+        // `rows` holds each feature's directory range first, then (in its first `kept`
+        // places) the cell rows of the features this block stores.
         rows.clear();
-        for &id in &x.ids {
-            let (a, b) = match (self.dir.get(slot(id)), self.dir.get(slot(id) + 1)) {
-                (Some(&a), Some(&b)) => (a, b),
-                _ => (0, 0),
-            };
-            prefetch(self.entries.as_ptr().wrapping_add(a as usize));
-            rows.push((a, b, 0.0));
+        for (id, v) in x.iter() {
+            let (a, b) = directory_range(&self.dir, self.dir_shift, id);
+            prefetch(self.entries.as_ptr().wrapping_add(a));
+            rows.push((a, b, v));
         }
         let mut recognised = false;
         let mut kept = 0;
-        for (k, (id, v)) in x.iter().enumerate() {
-            let (a, b, _) = rows[k];
-            let Some(p) = self.entries[a as usize..b as usize].iter().position(|e| e[0] == id) else { continue };
-            let e = a as usize + p;
+        for (k, &id) in x.ids.iter().enumerate() {
+            let (a, b, v) = rows[k];
+            let Some(e) = find_in_range(&self.entries, (a, b), id) else { continue };
             let (start, end) = (self.entries[e][1], self.entries[e + 1][1]);
             recognised |= start & ROOT_FLAG != 0;
-            let (start, end) = (start & ROW_MASK, end & ROW_MASK);
-            prefetch(self.cells.as_ptr().wrapping_add(start as usize));
+            let (start, end) = ((start & ROW_MASK) as usize, (end & ROW_MASK) as usize);
+            prefetch(self.cells.as_ptr().wrapping_add(start));
             rows[kept] = (start, end, v);
             kept += 1;
         }
         for &(start, end, v) in &rows[..kept] {
-            for &cell in &self.cells[start as usize..end as usize] {
+            for &cell in &self.cells[start..end] {
                 acc[(cell >> 8) as usize] += v * f32::from(cell as u8 as i8);
             }
         }
@@ -433,7 +442,7 @@ pub struct ScoreScratch {
     scored: Vec<bool>,
     /// Blocks scored one by one so far (see [`LAZY_BLOCKS`]).
     lazily: usize,
-    rows: Vec<(u32, u32, f32)>,
+    rows: Vec<(usize, usize, f32)>,
 }
 
 /// A text prepared by [`QuantisedModel`]: its features and the accumulator, filled block by
