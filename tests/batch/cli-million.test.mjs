@@ -9,10 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generate, checkCoded } from './generate.mjs';
+import { REPO } from '../browser.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(REPO, 'target/release/occupation-coder');
 const PACK = path.join(REPO, 'www/models/osca2024.ocpk');
 const ROWS = Number(process.env.CLI_ROWS ?? 1_000_000);
