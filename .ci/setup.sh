@@ -129,6 +129,10 @@ fi
 wb_ok "$CACHE/wasm-bindgen-$WB/bin" ||
   { mkdir -p "$CACHE/wasm-bindgen-$WB/bin"; cp -f "$TC"/bin/wasm* "$CACHE/wasm-bindgen-$WB/bin/"; }
 
+# --- python3 -------------------------------------------------------------
+# The trainer's fixture test generates its invented data with tests/fixtures/make_fixture_data.py.
+if command -v python3 >/dev/null; then log "python3 present"; else apt_install python3; fi
+
 # --- browser -------------------------------------------------------------
 # fonts-liberation: chromium only recommends it, but screenshots need real text.
 if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then

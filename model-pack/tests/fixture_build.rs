@@ -1,5 +1,5 @@
 //! End-to-end: the real `model-pack build` binary trains packs from the small invented
-//! classification in `tests/fixtures/data` (workspace root), and the core crate's `Coder`
+//! classification that `tests/fixtures/make_fixture_data.py` generates, and the core crate's `Coder`
 //! codes fixture titles with them. Also checks that missing and malformed data files stop the
 //! build with an error naming the file.
 //!
@@ -13,8 +13,21 @@ use std::process::{Command, Output};
 
 use occupation_coder::{Coder, Record};
 
+/// The fixture data, generated once per run by `tests/fixtures/make_fixture_data.py` (so the
+/// repository holds a generator, not files shaped like the classification data).
 fn fixture_data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/data")
+    static DATA: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DATA.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture_build-data");
+        let _ = std::fs::remove_dir_all(&dir);
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/make_fixture_data.py");
+        let run = Command::new("python3").arg(&script).arg(&dir).output().unwrap_or_else(|e| {
+            panic!("cannot run python3 to generate the fixture data ({e}): install Python 3")
+        });
+        assert!(run.status.success(), "{} failed: {}", script.display(), String::from_utf8_lossy(&run.stderr));
+        dir
+    })
+    .clone()
 }
 
 /// A fresh, empty scratch folder for one test (under cargo's per-target temp dir).
