@@ -49,6 +49,43 @@ pub struct Coder {
     recode: Option<(String, HashMap<String, Vec<usize>>)>,
 }
 
+/// What coding a record decided, as positions in the tree: [`Coder::result`] turns it into
+/// the [`CodeResult`] callers see.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Coding {
+    /// The code at the end of `path`, major group first.
+    Coded { path: Vec<Step>, confidence: f32 },
+    /// Not coded, with the most likely codes when there are any.
+    Uncoded { reason: UncodedReason, suggestions: Vec<Candidate> },
+}
+
+/// A suggested node with its confidence and the path to it (empty when there is none, as
+/// for recoding candidates chosen without text).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    pub node: usize,
+    pub confidence: f32,
+    pub path: Vec<Step>,
+}
+
+impl Candidate {
+    /// The end of a beam path, with the path's joint probability.
+    fn from_path(path: Vec<Step>) -> Self {
+        let last = *path.last().expect("beam paths are non-empty");
+        Candidate { node: last.node, confidence: last.joint, path }
+    }
+}
+
+impl Coding {
+    /// The assigned node, if coded.
+    pub fn node(&self) -> Option<usize> {
+        match self {
+            Coding::Coded { path, .. } => path.last().map(|s| s.node),
+            Coding::Uncoded { .. } => None,
+        }
+    }
+}
+
 impl Coder {
     /// Loads a pack from its bytes; every kind of damage is a [`PackError`], never a panic.
     pub fn from_bytes(bytes: &[u8]) -> Result<Coder, PackError> {
@@ -127,49 +164,61 @@ impl Coder {
             let start = decode::path_to(&self.model, p, node);
             decode::beam_from(&self.model, p, start, k, width)
         });
-        Ok(paths.iter().map(|p| self.suggestion(p)).collect())
+        Ok(paths.into_iter().map(|p| self.suggestion(&Candidate::from_path(p))).collect())
     }
 
     fn suggest_features(&self, x: &Features, k: usize) -> Vec<Suggestion> {
         let width = (k * BEAM_PER_K).max(MIN_BEAM);
-        with_prepared(&self.model, x, |p| decode::beam(&self.model, p, k, width)).iter().map(|p| self.suggestion(p)).collect()
+        let paths = with_prepared(&self.model, x, |p| decode::beam(&self.model, p, k, width));
+        paths.into_iter().map(|p| self.suggestion(&Candidate::from_path(p))).collect()
     }
 
     /// Codes one record: the most detailed code the model is sure enough of, or a reason.
     pub fn code(&self, record: &Record) -> CodeResult {
-        let uncoded = |reason, suggestions| CodeResult::uncoded(record.id.clone(), reason, suggestions);
-        if record.title.chars().count() + record.tasks.chars().count() > MAX_TEXT_CHARS {
+        self.result(record.id.clone(), self.decide(&record.title, &record.tasks))
+    }
+
+    /// What [`Coder::code`] decides for a title and tasks, as positions in the tree (no codes,
+    /// labels or paths copied out): batch coding renders its rows straight from this.
+    pub fn decide(&self, title: &str, tasks: &str) -> Coding {
+        let uncoded = |reason, suggestions| Coding::Uncoded { reason, suggestions };
+        if title.chars().count() + tasks.chars().count() > MAX_TEXT_CHARS {
             return uncoded(UncodedReason::TooLong, Vec::new());
         }
-        let x = self.features(&record.title, &record.tasks);
+        let x = self.features(title, tasks);
         if x.is_empty() {
             return uncoded(UncodedReason::Empty, Vec::new());
         }
-        // One pass over the features scores every node; `recognises` comes with it.
-        enum Outcome {
-            Unrecognised,
-            Uncertain(Vec<Vec<Step>>),
-            Coded(Vec<Step>),
-        }
-        let outcome = with_prepared(&self.model, &x, |p| {
+        // One pass over the features scores the top of the tree; `recognised` comes with it.
+        with_prepared(&self.model, &x, |p| {
             if !p.recognised() {
-                return Outcome::Unrecognised;
+                return uncoded(UncodedReason::Unrecognised, Vec::new());
             }
             let path = decode::greedy(&self.model, p, &self.backoff);
             if path.is_empty() {
                 let width = (UNCODED_SUGGESTIONS * BEAM_PER_K).max(MIN_BEAM);
-                Outcome::Uncertain(decode::beam(&self.model, p, UNCODED_SUGGESTIONS, width))
+                let top = decode::beam(&self.model, p, UNCODED_SUGGESTIONS, width);
+                uncoded(UncodedReason::Uncertain, top.into_iter().map(Candidate::from_path).collect())
             } else {
-                Outcome::Coded(path)
+                let confidence = path.last().expect("a coded path is non-empty").joint;
+                Coding::Coded { path, confidence }
             }
-        });
-        let path = match outcome {
-            Outcome::Unrecognised => return uncoded(UncodedReason::Unrecognised, Vec::new()),
-            Outcome::Uncertain(top) => return uncoded(UncodedReason::Uncertain, top.iter().map(|p| self.suggestion(p)).collect()),
-            Outcome::Coded(path) => path,
-        };
-        let confidence = path.last().expect("a coded path is non-empty").joint;
-        CodeResult::coded(record.id.clone(), self.coded_result(&path, confidence))
+        })
+    }
+
+    /// A [`Coding`] with the codes, labels and paths filled in.
+    pub fn result(&self, id: Option<String>, coding: Coding) -> CodeResult {
+        match coding {
+            Coding::Coded { path, confidence } => CodeResult::coded(id, self.coded_result(&path, confidence)),
+            Coding::Uncoded { reason, suggestions } => {
+                CodeResult::uncoded(id, reason, suggestions.iter().map(|c| self.suggestion(c)).collect())
+            }
+        }
+    }
+
+    /// The tree of the loaded classification (codes and labels by node).
+    pub fn tree(&self) -> &Tree {
+        self.model.tree()
     }
 
     /// The code at the end of `path`, with the path's steps.
@@ -194,37 +243,36 @@ impl Coder {
     /// correspondence is one-to-many, the model picks among the candidates only, using the
     /// text, with the candidates' joint probabilities renormalised as the confidence.
     pub fn recode(&self, source_code: &str, record: &Record) -> CodeResult {
-        let uncoded = |reason, suggestions| CodeResult::uncoded(record.id.clone(), reason, suggestions);
+        self.result(record.id.clone(), self.decide_recode(source_code, &record.title, &record.tasks))
+    }
+
+    /// What [`Coder::recode`] decides, as positions in the tree (see [`Coder::decide`]).
+    pub fn decide_recode(&self, source_code: &str, title: &str, tasks: &str) -> Coding {
+        let uncoded = |reason, suggestions| Coding::Uncoded { reason, suggestions };
         let Some(candidates) = self.recode.as_ref().and_then(|(_, links)| links.get(source_code.trim())) else {
             return uncoded(UncodedReason::UnknownSourceCode, Vec::new());
         };
         let tree = self.model.tree();
-        if record.title.chars().count() + record.tasks.chars().count() > MAX_TEXT_CHARS {
+        if title.chars().count() + tasks.chars().count() > MAX_TEXT_CHARS {
             return uncoded(UncodedReason::TooLong, Vec::new());
         }
-        let x = self.features(&record.title, &record.tasks);
+        let x = self.features(title, tasks);
         // One path per candidate, from the major group down to it.
         let scored: Vec<Vec<Step>> = if candidates.len() == 1 {
             let certain = tree.path_to(candidates[0]).into_iter().map(|node| Step { node, conditional: 1.0, joint: 1.0 });
             vec![certain.collect()]
         } else if x.is_empty() {
             let share = 1.0 / candidates.len() as f32;
-            let suggestions = candidates
-                .iter()
-                .map(|&c| {
-                    let n = tree.node(c);
-                    Suggestion { code: n.code.clone(), label: n.label.clone(), level: n.digits(), confidence: share, path: Vec::new() }
-                })
-                .collect();
+            let suggestions = candidates.iter().map(|&node| Candidate { node, confidence: share, path: Vec::new() }).collect();
             return uncoded(UncodedReason::NeedsText, suggestions);
         } else {
             with_prepared(&self.model, &x, |p| candidates.iter().map(|&c| decode::path_to(&self.model, p, c)).collect())
         };
         let joint = |path: &Vec<Step>| path.last().map_or(0.0, |s| s.joint);
         let total: f32 = scored.iter().map(joint).sum();
-        let path = scored.iter().max_by(|a, b| joint(a).total_cmp(&joint(b))).expect("at least one candidate");
-        let confidence = if total > 0.0 { joint(path) / total } else { 1.0 / scored.len() as f32 };
-        CodeResult::coded(record.id.clone(), self.coded_result(path, confidence))
+        let best = scored.iter().enumerate().max_by(|a, b| joint(a.1).total_cmp(&joint(b.1))).map(|(i, _)| i).expect("at least one candidate");
+        let confidence = if total > 0.0 { joint(&scored[best]) / total } else { 1.0 / scored.len() as f32 };
+        Coding::Coded { path: scored.into_iter().nth(best).expect("best is a position in scored"), confidence }
     }
 
     /// Codes up to [`MAX_BATCH`] records, in order.
@@ -262,15 +310,14 @@ impl Coder {
         tree.find(code).map(|i| tree.node(i).label.as_str())
     }
 
-    fn suggestion(&self, path: &[Step]) -> Suggestion {
-        let last = path.last().expect("beam paths are non-empty");
-        let node = self.model.tree().node(last.node);
+    fn suggestion(&self, c: &Candidate) -> Suggestion {
+        let node = self.model.tree().node(c.node);
         Suggestion {
             code: node.code.clone(),
             label: node.label.clone(),
             level: node.digits(),
-            confidence: last.joint,
-            path: self.path_steps(path),
+            confidence: c.confidence,
+            path: self.path_steps(&c.path),
         }
     }
 

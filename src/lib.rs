@@ -19,6 +19,6 @@ pub mod tree;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use coder::{Coder, MAX_BATCH, MAX_K, MAX_TEXT_CHARS};
+pub use coder::{Candidate, Coder, Coding, MAX_BATCH, MAX_K, MAX_TEXT_CHARS};
 pub use error::{CodeError, PackError};
 pub use result::{CodeResult, CodeStatus, CodedResult, ModelInfo, PathStep, Record, Suggestion, UncodedReason};

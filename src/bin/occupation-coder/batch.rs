@@ -4,7 +4,6 @@
 //! the run.
 
 use std::fs::File;
-use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -12,7 +11,8 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use occupation_coder::{CodeResult, Coder, Record};
+use occupation_coder::tree::Tree;
+use occupation_coder::{Coder, Coding};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -48,9 +48,6 @@ pub struct CodeArgs {
     /// Column holding the tasks (optional in the data).
     #[arg(long, default_value = "tasks")]
     tasks_column: String,
-    /// Column holding a record id (optional in the data).
-    #[arg(long, default_value = "id")]
-    id_column: String,
     /// Recode: the column holding an ANZSCO 2022 code to recode to OSCA 2024 (needs the OSCA
     /// pack). Rows whose code corresponds to one OSCA code take it; one-to-many codes are
     /// decided by the model among the candidates only, using the title and tasks; rows with
@@ -100,7 +97,7 @@ impl Summary {
 }
 
 enum Outcome {
-    Coded(CodeResult),
+    Coded(Coding),
     Error(String),
 }
 
@@ -112,37 +109,59 @@ enum Tally {
     Error,
 }
 
+/// The `level` column: digits of a code.
+const LEVELS: [&str; 7] = ["0", "1", "2", "3", "4", "5", "6"];
+
 impl Outcome {
-    fn tally(&self) -> Tally {
+    fn tally(&self, tree: &Tree) -> Tally {
         match self {
-            Outcome::Coded(r) => r.results.first().map_or(Tally::Uncoded, |c| Tally::Coded(c.code_level)),
+            Outcome::Coded(c) => c.node().map_or(Tally::Uncoded, |n| Tally::Coded(tree.node(n).digits())),
             Outcome::Error(_) => Tally::Error,
         }
     }
 
-    /// Output fields, in [`OUTPUT_COLUMNS`] order (borrowed where the result holds them).
-    fn fields(&self) -> [Cow<'_, str>; 7] {
-        let none = || Cow::Borrowed("");
+    /// Output fields, in [`OUTPUT_COLUMNS`] order: borrowed from the tree and the outcome,
+    /// numbers written into `numbers` (cleared first; one buffer reused row after row).
+    fn fields<'a>(&'a self, tree: &'a Tree, numbers: &'a mut String) -> [&'a str; 7] {
+        numbers.clear();
         match self {
-            Outcome::Coded(r) => match r.results.first() {
-                Some(c) => [
-                    Cow::Borrowed(c.code_category.as_str()),
-                    Cow::Borrowed(c.code_label.as_str()),
-                    Cow::Owned(c.code_level.to_string()),
-                    Cow::Owned(format!("{:.4}", c.code_confidence)),
-                    Cow::Borrowed("coded"),
-                    none(),
-                    none(),
-                ],
-                None => {
-                    let reason = r.reason.map(|x| x.as_str()).unwrap_or("uncertain");
-                    let sugg: Vec<String> = r.suggestions.iter().map(|s| format!("{}:{:.4}", s.code, s.confidence)).collect();
-                    [none(), none(), none(), none(), Cow::Borrowed("uncoded"), Cow::Borrowed(reason), Cow::Owned(sugg.join("|"))]
+            Outcome::Coded(Coding::Coded { path, confidence }) => {
+                let node = tree.node(path.last().expect("a coded path is non-empty").node);
+                push_fixed4(numbers, *confidence);
+                let level = LEVELS.get(usize::from(node.digits())).copied().unwrap_or("");
+                [&node.code, &node.label, level, numbers.as_str(), "coded", "", ""]
+            }
+            Outcome::Coded(Coding::Uncoded { reason, suggestions }) => {
+                for (i, s) in suggestions.iter().enumerate() {
+                    if i > 0 {
+                        numbers.push('|');
+                    }
+                    numbers.push_str(&tree.node(s.node).code);
+                    numbers.push(':');
+                    push_fixed4(numbers, s.confidence);
                 }
-            },
-            Outcome::Error(reason) => [none(), none(), none(), none(), Cow::Borrowed("error"), Cow::Borrowed(reason.as_str()), none()],
+                ["", "", "", "", "uncoded", reason.as_str(), numbers.as_str()]
+            }
+            Outcome::Error(reason) => ["", "", "", "", "error", reason.as_str(), ""],
         }
     }
+}
+
+/// Appends `x` as `format!("{x:.4}")` would: the exact value rounded to 4 decimals, ties to
+/// even. Confidences are probabilities, and for those this is several times faster than the
+/// general formatter (a batch writes one or more per row): `x * 10000` is exact in f64 (24 +
+/// 14 significant bits), so rounding it rounds the exact value.
+fn push_fixed4(out: &mut String, x: f32) {
+    if !(x.is_sign_positive() && x <= 1.0) {
+        use std::fmt::Write;
+        write!(out, "{x:.4}").expect("writing to a String cannot fail");
+        return;
+    }
+    let n = (f64::from(x) * 10_000.0).round_ties_even() as u32;
+    let digits = [n / 10_000, n / 1000 % 10, n / 100 % 10, n / 10 % 10, n % 10].map(|d| b'0' + d as u8);
+    out.push(char::from(digits[0]));
+    out.push('.');
+    digits[1..].iter().for_each(|&d| out.push(char::from(d)));
 }
 
 /// Rows rendered per output block: one string (one allocation) for many rows.
@@ -153,7 +172,7 @@ const BLOCK: usize = 256;
 /// overlap; rows come out in input order because blocks are written in order.
 fn pipeline<T: Sync>(
     mut read_chunk: impl FnMut() -> Result<Vec<T>>,
-    render: impl Fn(&T, &mut String) -> Tally + Sync,
+    render: impl Fn(&T, &mut String, &mut String) -> Tally + Sync,
     output: &mut impl Write,
 ) -> Result<Summary> {
     let mut summary = Summary::default();
@@ -162,7 +181,8 @@ fn pipeline<T: Sync>(
             .par_chunks(BLOCK)
             .map(|rows| {
                 let mut text = String::with_capacity(rows.len() * 128);
-                let tallies = rows.iter().map(|row| render(row, &mut text)).collect();
+                let mut numbers = String::with_capacity(64);
+                let tallies = rows.iter().map(|row| render(row, &mut text, &mut numbers)).collect();
                 (text, tallies)
             })
             .collect()
@@ -245,20 +265,17 @@ impl Read for CountingReader {
     }
 }
 
-/// A parsed input row: its original fields (for the output) and the record to code, or why
-/// it cannot be coded.
+/// A parsed input row: its original fields (for the output), or why it cannot be coded.
 struct CsvRow {
     fields: Vec<String>,
-    record: Result<Record, String>,
-    /// The code to recode, when recoding.
-    source: Option<String>,
+    problem: Option<String>,
 }
 
-/// Codes a record, or recodes it when it carries a source code.
-fn code_record(coder: &Coder, record: &Record, source: Option<&str>) -> CodeResult {
+/// Codes a title and tasks, or recodes them when the row carries a source code.
+fn decide(coder: &Coder, title: &str, tasks: &str, source: Option<&str>) -> Coding {
     match source.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => coder.recode(code, record),
-        None => coder.code(record),
+        Some(code) => coder.decide_recode(code, title, tasks),
+        None => coder.decide(title, tasks),
     }
 }
 
@@ -273,7 +290,6 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
         bail!("the CSV header has no {:?} column (it has {:?}); name the title column with --title-column", args.title_column, header);
     };
     let tasks_at = find(&args.tasks_column);
-    let id_at = find(&args.id_column);
     let source_at = match &args.recode_column {
         None => None,
         Some(name) => {
@@ -290,7 +306,7 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
     rfc4180::write_record(&mut line, out_header.iter().map(String::as_str));
     output.write_all(line.as_bytes()).context("cannot write output")?;
 
-    let cols = Columns { width, title_at, tasks_at, id_at, source_at };
+    let cols = Columns { width };
     let read_chunk = || -> Result<Vec<CsvRow>> {
         let mut chunk = Vec::with_capacity(CHUNK);
         while chunk.len() < CHUNK {
@@ -301,29 +317,28 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
         }
         Ok(chunk)
     };
-    let render = |row: &CsvRow, text: &mut String| {
-        let out = match &row.record {
-            Ok(r) => Outcome::Coded(code_record(coder, r, row.source.as_deref())),
-            Err(e) => Outcome::Error(e.clone()),
+    let tree = coder.tree();
+    let render = |row: &CsvRow, text: &mut String, numbers: &mut String| {
+        let out = match &row.problem {
+            None => {
+                let field = |at: Option<usize>| at.map_or("", |i| row.fields[i].as_str());
+                Outcome::Coded(decide(coder, field(Some(title_at)), field(tasks_at), source_at.map(|i| row.fields[i].as_str())))
+            }
+            Some(e) => Outcome::Error(e.clone()),
         };
-        let extra = out.fields();
         let padding = width.saturating_sub(row.fields.len());
         rfc4180::write_record(
             text,
-            row.fields.iter().take(width).map(String::as_str).chain(std::iter::repeat_n("", padding)).chain(extra.iter().map(|f| &**f)),
+            row.fields.iter().take(width).map(String::as_str).chain(std::iter::repeat_n("", padding)).chain(out.fields(tree, numbers)),
         );
-        out.tally()
+        out.tally(tree)
     };
     pipeline(read_chunk, render, &mut output)
 }
 
-/// Where the columns of interest are.
+/// What every row is checked against.
 struct Columns {
     width: usize,
-    title_at: usize,
-    tasks_at: Option<usize>,
-    id_at: Option<usize>,
-    source_at: Option<usize>,
 }
 
 /// A row's checks, in this order (the browser page applies the same): bad quoting or an
@@ -342,21 +357,16 @@ fn parse_csv_row(rec: rfc4180::RawRecord, cols: &Columns) -> CsvRow {
             }
         })
         .collect();
-    let record = if let Some(problem) = rec.problem {
-        Err(format!("line {line}: {problem}"))
+    let problem = if let Some(problem) = rec.problem {
+        Some(format!("line {line}: {problem}"))
     } else if bad_utf8 {
-        Err(format!("line {line}: invalid UTF-8 (shown with replacement characters)"))
+        Some(format!("line {line}: invalid UTF-8 (shown with replacement characters)"))
     } else if fields.len() != cols.width {
-        Err(format!("line {line}: {} fields where the header has {}", fields.len(), cols.width))
+        Some(format!("line {line}: {} fields where the header has {}", fields.len(), cols.width))
     } else {
-        Ok(Record {
-            id: cols.id_at.map(|i| fields[i].clone()),
-            title: fields[cols.title_at].clone(),
-            tasks: cols.tasks_at.map(|i| fields[i].clone()).unwrap_or_default(),
-        })
+        None
     };
-    let source = cols.source_at.and_then(|i| fields.get(i).cloned());
-    CsvRow { fields, record, source }
+    CsvRow { fields, problem }
 }
 
 /// A small streaming RFC 4180 reader and writer, the same rules as the browser page's
@@ -581,8 +591,8 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
         }
         Ok(chunk)
     };
-    let render = |(n, bytes): &(u64, Vec<u8>), text: &mut String| {
-        let (tally, line) = code_json_line(coder, args, *n, bytes);
+    let render = |(n, bytes): &(u64, Vec<u8>), text: &mut String, numbers: &mut String| {
+        let (tally, line) = code_json_line(coder, args, *n, bytes, numbers);
         text.push_str(&line);
         text.push('\n');
         tally
@@ -590,7 +600,7 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
     pipeline(read_chunk, render, &mut output)
 }
 
-fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8]) -> (Tally, String) {
+fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8], numbers: &mut String) -> (Tally, String) {
     let parsed: Result<serde_json::Map<String, serde_json::Value>, String> = std::str::from_utf8(bytes)
         .map_err(|_| format!("line {line}: invalid UTF-8"))
         .and_then(|s| serde_json::from_str(s).map_err(|e| format!("line {line}: not a JSON object: {e}")));
@@ -599,13 +609,9 @@ fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8]) -> (T
             let text = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(str::to_string);
             let outcome = match text(&args.title_column) {
                 Some(title) => {
-                    let record = Record {
-                        id: obj.get(&args.id_column).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())),
-                        title,
-                        tasks: text(&args.tasks_column).unwrap_or_default(),
-                    };
+                    let tasks = text(&args.tasks_column).unwrap_or_default();
                     let source = args.recode_column.as_deref().and_then(|c| obj.get(c)).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
-                    Outcome::Coded(code_record(coder, &record, source.as_deref()))
+                    Outcome::Coded(decide(coder, &title, &tasks, source.as_deref()))
                 }
                 None => Outcome::Error(format!("line {line}: no string field {:?}", args.title_column)),
             };
@@ -617,8 +623,66 @@ fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8]) -> (T
             (obj, Outcome::Error(e))
         }
     };
-    for (name, value) in OUTPUT_COLUMNS.iter().zip(outcome.fields()) {
-        obj.insert(name.to_string(), serde_json::Value::String(value.into_owned()));
+    let tree = coder.tree();
+    for (name, value) in OUTPUT_COLUMNS.iter().zip(outcome.fields(tree, numbers)) {
+        obj.insert(name.to_string(), serde_json::Value::String(value.to_string()));
     }
-    (outcome.tally(), serde_json::Value::Object(obj).to_string())
+    (outcome.tally(tree), serde_json::Value::Object(obj).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_fixed4;
+
+    fn fixed4(x: f32) -> String {
+        let mut s = String::new();
+        push_fixed4(&mut s, x);
+        s
+    }
+
+    /// Same text as `{:.4}` at every rounding boundary of [0, 1] (the floats either side of
+    /// each midpoint), at the exact ties (odd multiples of 1/32) and at a million random
+    /// probabilities; the fallback covers everything else.
+    #[test]
+    fn fixed4_matches_the_formatter() {
+        let check = |x: f32| assert_eq!(fixed4(x), format!("{x:.4}"), "{x:e} ({:#x})", x.to_bits());
+        for n in 0..=10_000u32 {
+            let mid = (f64::from(n) + 0.5) / 10_000.0;
+            let near = mid as f32;
+            for x in [near, near.next_up(), near.next_down(), n as f32 / 10_000.0] {
+                check(x);
+            }
+        }
+        for m in 0..16 {
+            check((2 * m + 1) as f32 / 32.0);
+        }
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..1_000_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            check((state >> 40) as f32 / (1u64 << 24) as f32);
+            check(f32::from_bits((state >> 32) as u32 % 0x3f80_0001));
+        }
+        for x in [0.0, -0.0, 1.0, 1.0f32.next_up(), 2.5, -1.0, f32::NAN, f32::INFINITY, f32::MIN_POSITIVE, 1e-45] {
+            check(x);
+        }
+    }
+}
+
+#[cfg(test)]
+mod exhaustive {
+    /// Every float in [0, 1] (about 10^9): `cargo test --release -- --ignored fixed4_every`.
+    #[test]
+    #[ignore = "about a minute per core; the sampled test above runs always"]
+    fn fixed4_every_probability() {
+        use rayon::prelude::*;
+        let bad = (0..=1.0f32.to_bits()).into_par_iter().find_any(|&bits| {
+            let x = f32::from_bits(bits);
+            let mut s = String::new();
+            super::push_fixed4(&mut s, x);
+            s != format!("{x:.4}")
+        });
+        assert_eq!(bad, None, "first mismatch at bits {bad:?}");
+    }
 }
