@@ -265,8 +265,11 @@ pub fn softmax_in_place(values: &mut [f32], temperature: f32) {
 /// decoder asks for one of its nodes: greedy decoding enters one minor group, so a text touches
 /// about a quarter of the cells one table over every node would make it add up. Each slot
 /// receives the same additions in the same (feature) order either way, so scores are identical.
-/// A text that asks for more than [`LAZY_BLOCKS`] blocks (a beam search) is scored afresh from
-/// one table over every classifier instead.
+/// A text that asks for more than [`LAZY_BLOCKS`] blocks (a beam search) has the rest scored
+/// afresh from one table over every classifier outside block 0.
+///
+/// Slots are numbered block by block (block 0 first), so a block's part of the accumulator is
+/// one stretch, cleared just before the block is scored: a text clears only what it uses.
 #[derive(Clone, Debug)]
 pub struct QuantisedModel {
     tree: Tree,
@@ -282,8 +285,12 @@ pub struct QuantisedModel {
     bias: Vec<f32>,
     /// Block 0 first (see above); never empty.
     blocks: Vec<BlockTable>,
-    /// One table over every classifier, for texts that need many blocks (beam search).
-    all: BlockTable,
+    /// One table over every classifier outside block 0, for texts that need many blocks
+    /// (beam search).
+    rest: BlockTable,
+    /// Per block, its first slot, plus the number of slots: block `b`'s slots are
+    /// `block_slots[b]..block_slots[b + 1]`.
+    block_slots: Vec<u32>,
     nnz: usize,
 }
 
@@ -468,8 +475,6 @@ impl QuantisedModel {
         let tree = Tree::from_records(&payload.nodes)?;
         let records = &payload.classifiers;
         let mut classifier_of = vec![u32::MAX; tree.nodes.len()];
-        let mut slot_start = Vec::with_capacity(records.len());
-        let mut bias = Vec::new();
         for (ci, r) in records.iter().enumerate() {
             let node = r.node as usize;
             let n_children = tree.nodes.get(node).map(|n| n.children.len()).ok_or_else(|| {
@@ -480,16 +485,15 @@ impl QuantisedModel {
             }
             check_record(r, n_children, buckets)?;
             classifier_of[node] = ci as u32;
-            slot_start.push(bias.len() as u32);
-            bias.extend_from_slice(&r.bias);
         }
         for (i, n) in tree.nodes.iter().enumerate() {
             if n.children.len() > 1 && classifier_of[i] == u32::MAX {
                 return Err(PackError::Invalid(format!("node {i} ({}) has {} children but no classifier", n.code, n.children.len())));
             }
         }
-        if bias.len() > MAX_SLOTS {
-            return Err(PackError::Invalid(format!("{} classifier outputs, more than {MAX_SLOTS}", bias.len())));
+        let n_slots: usize = records.iter().map(|r| r.bias.len()).sum();
+        if n_slots > MAX_SLOTS {
+            return Err(PackError::Invalid(format!("{n_slots} classifier outputs, more than {MAX_SLOTS}")));
         }
         let n_cells: usize = records.iter().map(|r| r.children.len()).sum();
         if n_cells > ROW_MASK as usize {
@@ -517,6 +521,19 @@ impl QuantisedModel {
             members[b as usize].push(ci);
             block_of.push(b);
         }
+        // Slots block by block, each block's classifiers in record order.
+        let mut slot_start = vec![0u32; records.len()];
+        let mut bias = Vec::with_capacity(n_slots);
+        let mut block_slots = Vec::with_capacity(members.len() + 1);
+        for m in &members {
+            block_slots.push(bias.len() as u32);
+            for &ci in m {
+                slot_start[ci] = bias.len() as u32;
+                bias.extend_from_slice(&records[ci].bias);
+            }
+        }
+        block_slots.push(bias.len() as u32);
+        let rest: Vec<usize> = (0..records.len()).filter(|&ci| block_of[ci] != 0).collect();
         // Every stored id once, in order, and each row's position among them.
         let mut id_set = IdSet::new(buckets);
         for r in records {
@@ -528,8 +545,7 @@ impl QuantisedModel {
         let mut set = IdSet::new(ids.len() as u32);
         let mut build = |m: &[usize]| BlockTable::build(&source, m, &mut set);
         let blocks = members.iter().map(|m| build(m)).collect();
-        let every: Vec<usize> = (0..records.len()).collect();
-        let all = build(&every);
+        let rest = build(&rest);
         Ok(QuantisedModel {
             tree,
             classifier_of,
@@ -539,7 +555,8 @@ impl QuantisedModel {
             block_of,
             bias,
             blocks,
-            all,
+            rest,
+            block_slots,
             nnz: n_cells,
         })
     }
@@ -568,9 +585,10 @@ impl QuantisedModel {
     /// Rough heap bytes of the scoring tables (not the tree).
     pub fn table_bytes(&self) -> usize {
         self.blocks.iter().map(BlockTable::bytes).sum::<usize>()
-            + self.all.bytes()
+            + self.rest.bytes()
             + self.bias.len() * 4
             + self.slot_start.len() * 16
+            + self.block_slots.len() * 4
             + self.classifier_of.len() * 4
     }
 }
@@ -584,8 +602,9 @@ impl NodeScorer for QuantisedModel {
     }
 
     fn prepare<'a>(&'a self, x: &'a Features, scratch: &'a mut ScoreScratch) -> PreparedText<'a> {
-        scratch.acc.clear();
+        // Only scored blocks' slots are ever read, and each is cleared when scored.
         scratch.acc.resize(self.bias.len(), 0.0);
+        scratch.acc[..self.block_slots[1] as usize].fill(0.0);
         scratch.scored.clear();
         scratch.scored.resize(self.blocks.len(), false);
         scratch.scored[0] = true;
@@ -609,14 +628,15 @@ impl NodeScorer for QuantisedModel {
                 let block = self.block_of[c] as usize;
                 if !scored[block] {
                     if *lazily < LAZY_BLOCKS {
+                        acc[self.block_slots[block] as usize..self.block_slots[block + 1] as usize].fill(0.0);
                         self.blocks[block].accumulate(x.x, acc, rows);
                         scored[block] = true;
                         *lazily += 1;
                     } else {
                         // A search across many groups: one pass over every classifier is
                         // cheaper than looking the features up block after block.
-                        acc.fill(0.0);
-                        self.all.accumulate(x.x, acc, rows);
+                        acc[self.block_slots[1] as usize..].fill(0.0);
+                        self.rest.accumulate(x.x, acc, rows);
                         scored.fill(true);
                     }
                 }
