@@ -291,7 +291,7 @@ fn add_block(pairs: &mut Vec<(u32, f32)>, block: &mut Vec<u32>, tmp: &mut Vec<u3
 /// Sorts by feature id (ids below `1 << id_bits`), stably. Ids are hashes, spread evenly, so
 /// distributing them over 64 ranges by their top bits leaves an insertion sort almost nothing
 /// to move: a text's few dozen ids sort in a fraction of the general sort's time.
-fn sort_by_id<T: Copy>(items: &mut Vec<T>, tmp: &mut Vec<T>, id_bits: u32, id: impl Fn(&T) -> u32) {
+fn sort_by_id<T: Copy>(items: &mut [T], tmp: &mut Vec<T>, id_bits: u32, id: impl Fn(&T) -> u32) {
     const RANGE_BITS: u32 = 6;
     if items.len() > 16 && id_bits > RANGE_BITS {
         let shift = id_bits - RANGE_BITS;
