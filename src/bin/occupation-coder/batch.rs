@@ -267,8 +267,19 @@ impl Read for CountingReader {
 
 /// A parsed input row: its original fields (for the output), or why it cannot be coded.
 struct CsvRow {
-    fields: Vec<String>,
+    /// The fields one after another; field `i` ends at `ends[i]`.
+    text: String,
+    ends: Vec<usize>,
     problem: Option<String>,
+}
+
+impl CsvRow {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+    fn field(&self, i: usize) -> &str {
+        &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
+    }
 }
 
 /// Codes a title and tasks, or recodes them when the row carries a source code.
@@ -284,7 +295,7 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
     let Some(header) = reader.next_record().context("cannot read input")? else {
         bail!("input {} is empty: expected a CSV header row", args.input.display());
     };
-    let header: Vec<String> = header.fields.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+    let header: Vec<String> = (0..header.len()).map(|i| String::from_utf8_lossy(header.field(i)).into_owned()).collect();
     let find = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let Some(title_at) = find(&args.title_column) else {
         bail!("the CSV header has no {:?} column (it has {:?}); name the title column with --title-column", args.title_column, header);
@@ -321,15 +332,15 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
     let render = |row: &CsvRow, text: &mut String, numbers: &mut String| {
         let out = match &row.problem {
             None => {
-                let field = |at: Option<usize>| at.map_or("", |i| row.fields[i].as_str());
-                Outcome::Coded(decide(coder, field(Some(title_at)), field(tasks_at), source_at.map(|i| row.fields[i].as_str())))
+                let field = |at: Option<usize>| at.map_or("", |i| row.field(i));
+                Outcome::Coded(decide(coder, field(Some(title_at)), field(tasks_at), source_at.map(|i| row.field(i))))
             }
             Some(e) => Outcome::Error(e.clone()),
         };
-        let padding = width.saturating_sub(row.fields.len());
+        let padding = width.saturating_sub(row.len());
         rfc4180::write_record(
             text,
-            row.fields.iter().take(width).map(String::as_str).chain(std::iter::repeat_n("", padding)).chain(out.fields(tree, numbers)),
+            (0..row.len().min(width)).map(|i| row.field(i)).chain(std::iter::repeat_n("", padding)).chain(out.fields(tree, numbers)),
         );
         out.tally(tree)
     };
@@ -345,28 +356,39 @@ struct Columns {
 /// over-long row, then invalid UTF-8, then the number of fields.
 fn parse_csv_row(rec: rfc4180::RawRecord, cols: &Columns) -> CsvRow {
     let line = rec.line;
-    let mut bad_utf8 = false;
-    let fields: Vec<String> = rec
-        .fields
-        .into_iter()
-        .map(|f| match String::from_utf8(f) {
-            Ok(s) => s,
-            Err(e) => {
-                bad_utf8 = true;
-                String::from_utf8_lossy(e.as_bytes()).into_owned()
-            }
-        })
-        .collect();
+    let fields = rec.len();
+    // The row's bytes are valid as a whole and cut at character boundaries only when every
+    // field is valid on its own; otherwise each field is shown with replacement characters.
+    let (text, ends, bad_utf8) = match String::from_utf8(rec.bytes) {
+        Ok(text) if rec.ends.iter().all(|&e| text.is_char_boundary(e)) => (text, rec.ends, false),
+        Ok(text) => lossy_fields(text.as_bytes(), &rec.ends),
+        Err(e) => lossy_fields(e.as_bytes(), &rec.ends),
+    };
     let problem = if let Some(problem) = rec.problem {
         Some(format!("line {line}: {problem}"))
     } else if bad_utf8 {
         Some(format!("line {line}: invalid UTF-8 (shown with replacement characters)"))
-    } else if fields.len() != cols.width {
-        Some(format!("line {line}: {} fields where the header has {}", fields.len(), cols.width))
+    } else if fields != cols.width {
+        Some(format!("line {line}: {fields} fields where the header has {}", cols.width))
     } else {
         None
     };
-    CsvRow { fields, problem }
+    CsvRow { text, ends, problem }
+}
+
+/// Fields `bytes[ends[i - 1]..ends[i]]` each decoded on its own, invalid bytes replaced; true
+/// when any field had some.
+fn lossy_fields(bytes: &[u8], ends: &[usize]) -> (String, Vec<usize>, bool) {
+    let (mut text, mut out, mut bad) = (String::with_capacity(bytes.len()), Vec::with_capacity(ends.len()), false);
+    let mut start = 0;
+    for &end in ends {
+        let field = String::from_utf8_lossy(&bytes[start..end]);
+        bad |= matches!(field, std::borrow::Cow::Owned(_));
+        text.push_str(&field);
+        out.push(text.len());
+        start = end;
+    }
+    (text, out, bad)
 }
 
 /// A small streaming RFC 4180 reader and writer, the same rules as the browser page's
@@ -383,12 +405,32 @@ pub mod rfc4180 {
 
     pub const MAX_ROW_BYTES: usize = 1 << 20;
 
-    /// One row as read: raw field bytes, the line it starts on (the header is line 1), and
-    /// what was wrong with its quoting or length, if anything.
+    /// One row as read: its fields' raw bytes one after another (field `i` ends at
+    /// `ends[i]`), the line it starts on (the header is line 1), and what was wrong with its
+    /// quoting or length, if anything.
     pub struct RawRecord {
-        pub fields: Vec<Vec<u8>>,
+        pub bytes: Vec<u8>,
+        pub ends: Vec<usize>,
         pub line: u64,
         pub problem: Option<String>,
+    }
+
+    impl RawRecord {
+        pub fn len(&self) -> usize {
+            self.ends.len()
+        }
+        pub fn field(&self, i: usize) -> &[u8] {
+            &self.bytes[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
+        }
+    }
+
+    /// Bytes with a meaning inside an unquoted field (after its first byte) and inside a
+    /// quoted one: any other byte is field text, copied in runs.
+    fn special(state: State, b: u8) -> bool {
+        match state {
+            State::Unquoted => matches!(b, b',' | b'"' | b'\r' | b'\n'),
+            _ => matches!(b, b'"' | b'\r' | b'\n'),
+        }
     }
 
     #[derive(Clone, Copy, PartialEq, Eq)]
@@ -430,8 +472,8 @@ pub mod rfc4180 {
                     self.inner.consume(3);
                 }
             }
-            let mut fields: Vec<Vec<u8>> = Vec::new();
-            let mut field: Vec<u8> = Vec::new();
+            let mut bytes: Vec<u8> = Vec::new();
+            let mut ends: Vec<usize> = Vec::new();
             let mut state = State::StartField;
             let mut problem: Option<String> = None;
             let mut size = 0usize;
@@ -447,12 +489,26 @@ pub mod rfc4180 {
                     if state == State::Quoted {
                         problem.get_or_insert_with(|| "bad quoting: a quoted field is not closed before the end of the input".into());
                     }
-                    fields.push(field);
-                    return Ok(Some(RawRecord { fields, line: start_line, problem }));
+                    ends.push(bytes.len());
+                    return Ok(Some(RawRecord { bytes, ends, line: start_line, problem }));
                 }
                 let mut used = 0;
                 let mut finished = false;
-                for &b in buf {
+                while used < buf.len() {
+                    // Field text between meaningful bytes goes in as one run (the same bytes
+                    // the byte-by-byte rules below would add, with the same length check).
+                    if started && !self.after_cr && matches!(state, State::Unquoted | State::Quoted) {
+                        let run = buf[used..].iter().position(|&b| special(state, b)).unwrap_or(buf.len() - used);
+                        let run = run.min(MAX_ROW_BYTES - size);
+                        if run > 0 {
+                            bytes.extend_from_slice(&buf[used..used + run]);
+                            size += run;
+                            used += run;
+                            self.prev_cr = false;
+                            continue;
+                        }
+                    }
+                    let b = buf[used];
                     used += 1;
                     let prev_cr = self.prev_cr;
                     self.prev_cr = b == b'\r';
@@ -495,7 +551,7 @@ pub mod rfc4180 {
                         }
                         State::StartField | State::Unquoted | State::QuoteInQuoted => {
                             if b == b',' {
-                                fields.push(std::mem::take(&mut field));
+                                ends.push(bytes.len());
                                 state = State::StartField;
                                 continue;
                             }
@@ -533,12 +589,12 @@ pub mod rfc4180 {
                         }
                         continue;
                     }
-                    field.push(b);
+                    bytes.push(b);
                 }
                 self.inner.consume(used);
                 if finished {
-                    fields.push(field);
-                    return Ok(Some(RawRecord { fields, line: start_line, problem }));
+                    ends.push(bytes.len());
+                    return Ok(Some(RawRecord { bytes, ends, line: start_line, problem }));
                 }
             }
         }
