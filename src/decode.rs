@@ -105,14 +105,15 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
     let width = width.max(k).max(1);
     let mut probs = Vec::new();
     // (parent index in the arena or NONE, step)
-    let mut arena: Vec<(u32, Step)> = Vec::with_capacity(start.len() + 64);
+    let mut arena: Vec<(u32, Step)> = Vec::with_capacity(start.len() + 256);
     let mut last = NONE;
     for s in start {
         arena.push((last, s));
         last = (arena.len() - 1) as u32;
     }
     let mut frontier: Vec<u32> = vec![last];
-    let mut next: Vec<u32> = Vec::new();
+    // (joint, arena index) of the next level's candidates: sorted without reaching into the arena.
+    let mut next: Vec<(f32, u32)> = Vec::new();
     // The best `keep` joints found so far at this level, descending.
     let mut best: Vec<f32> = Vec::with_capacity(width + 1);
     let at = |arena: &[(u32, Step)], i: u32| -> (usize, f32) {
@@ -128,12 +129,15 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
         best.clear();
         for &f in &frontier {
             let (node, joint) = at(&arena, f);
-            let children = &tree.node(node).children;
+            let here = tree.node(node);
+            let children = &here.children;
             if children.is_empty() {
                 continue;
             }
             // When the children are leaves this is the last level: only the top k survive.
-            let keep = if tree.node(children[0]).children.is_empty() { k.max(1) } else { width };
+            // (Every leaf is an occupation, at depth 5, and every occupation a leaf: the tree
+            // is checked for it when loaded.)
+            let keep = if here.depth == 4 { k.max(1) } else { width };
             if best.len() >= keep && joint <= best[keep - 1] {
                 continue;
             }
@@ -141,8 +145,12 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
             for (&child, &p) in children.iter().zip(&probs) {
                 let j = joint * p;
                 arena.push((f, Step { node: child, conditional: p, joint: j }));
-                next.push((arena.len() - 1) as u32);
-                // Insert into the running top list (ties after equals, as the stable sort).
+                next.push((j, (arena.len() - 1) as u32));
+                // Insert into the running top list (ties after equals, as the stable sort);
+                // most children fall below a full list's last.
+                if best.len() >= keep && j <= best[keep - 1] {
+                    continue;
+                }
                 let pos = best.partition_point(|&b| b >= j);
                 if pos < keep {
                     best.insert(pos, j);
@@ -157,17 +165,21 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
         // the sort (`best` is a subset of the joints, so its `width`-th is at most the true one).
         if best.len() >= width {
             let least = best[width - 1];
-            next.retain(|&i| arena[i as usize].1.joint >= least);
+            next.retain(|&(j, _)| j >= least);
         }
         // Leaves already reached (a start at an occupation) stay in the running.
         for &f in &frontier {
-            if f != NONE && tree.node(arena[f as usize].1.node).children.is_empty() {
-                next.push(f);
+            if f != NONE {
+                let s = arena[f as usize].1;
+                if tree.node(s.node).children.is_empty() {
+                    next.push((s.joint, f));
+                }
             }
         }
-        next.sort_by(|&a, &b| arena[b as usize].1.joint.total_cmp(&arena[a as usize].1.joint));
+        next.sort_by(|a, b| b.0.total_cmp(&a.0));
         next.truncate(width);
-        std::mem::swap(&mut frontier, &mut next);
+        frontier.clear();
+        frontier.extend(next.iter().map(|&(_, i)| i));
     }
     frontier.truncate(k);
     frontier
