@@ -330,8 +330,9 @@ const MAX_SLOTS: usize = 1 << 24;
 /// up block 0; deeper ones are grouped by their ancestor one level further down.
 const SHARED_DEPTH: u8 = 2;
 /// Blocks a text scores one by one (block 0 included) before the rest are scored in one
-/// pass over the table of every classifier: greedy decoding needs two, a beam many.
-const LAZY_BLOCKS: usize = 3;
+/// pass over the table of every classifier: greedy decoding needs two, a beam across groups
+/// nearly always many more (a third block scored alone was almost always scored again).
+const LAZY_BLOCKS: usize = 2;
 
 impl BlockTable {
     /// Builds the table of the classifiers `members` (increasing indices into the records).
