@@ -179,6 +179,9 @@ fn pipeline<T: Sync>(
     let code_chunk = |chunk: &[T]| -> Vec<(String, Vec<Tally>)> {
         chunk
             .par_chunks(BLOCK)
+            // One block per job, so the last jobs of a chunk spread over all threads: left to
+            // split by length, one thread often finished a chunk several blocks early and slept.
+            .with_max_len(1)
             .map(|rows| {
                 let mut text = String::with_capacity(rows.len() * 128);
                 let mut numbers = String::with_capacity(64);
