@@ -144,18 +144,18 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
             scorer.child_probabilities(node, x, &mut probs);
             for (&child, &p) in children.iter().zip(&probs) {
                 let j = joint * p;
-                arena.push((f, Step { node: child, conditional: p, joint: j }));
-                next.push((j, (arena.len() - 1) as u32));
-                // Insert into the running top list (ties after equals, as the stable sort);
-                // most children fall below a full list's last.
+                // A child no better than a full top list's last is cut whatever comes later
+                // (at least `keep` children come before it in the stable sort), so it is not
+                // kept at all: most children of a wide search end here.
                 if best.len() >= keep && j <= best[keep - 1] {
                     continue;
                 }
+                arena.push((f, Step { node: child, conditional: p, joint: j }));
+                next.push((j, (arena.len() - 1) as u32));
+                // Insert into the running top list (ties after equals, as the stable sort).
                 let pos = best.partition_point(|&b| b >= j);
-                if pos < keep {
-                    best.insert(pos, j);
-                    best.truncate(keep);
-                }
+                best.insert(pos, j);
+                best.truncate(keep);
             }
         }
         if next.is_empty() {
