@@ -93,11 +93,12 @@ pub fn path_to<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, node: usize) -> V
 /// Beam search below the last step of `start` (the root when empty): the `k` most likely
 /// occupations inside that group, with joint probabilities over the whole path.
 ///
-/// At each level the children of every frontier path are ranked by joint probability (a stable
-/// sort, so ties keep frontier order) and the best `width` are kept. Paths live in one arena
-/// (parent index + step) instead of being cloned per extension, and a frontier node whose joint
-/// cannot beat the `width`-th best child already found (the `k`-th at the last level) is not
-/// scored at all: its children's joints are at most its own, so they would be cut anyway.
+/// At each level the children of every frontier path are ranked by joint probability (as a
+/// stable sort would, so ties keep frontier order) and the best `width` are kept. Paths live in
+/// one arena (parent index + step) instead of being cloned per extension; the ranking is kept
+/// as it goes, in a list of the best so far, and a frontier node whose joint cannot beat the
+/// `width`-th best child already found (the `k`-th at the last level) is not scored at all: its
+/// children's joints are at most its own, so they would be cut anyway.
 /// The result is exactly that of the plain beam search (see the reference in the tests).
 pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step>, k: usize, width: usize) -> Vec<Vec<Step>> {
     const NONE: u32 = u32::MAX;
@@ -112,10 +113,25 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
         last = (arena.len() - 1) as u32;
     }
     let mut frontier: Vec<u32> = vec![last];
-    // (joint, arena index) of the next level's candidates: sorted without reaching into the arena.
-    let mut next: Vec<(f32, u32)> = Vec::new();
-    // The best `keep` joints found so far at this level, descending.
-    let mut best: Vec<f32> = Vec::with_capacity(width + 1);
+    // The level's best `keep` candidates so far as (joint, arena index), best first, ties in
+    // the order they came: what a stable sort of every candidate would put first. A candidate
+    // no better than a full list's last is cut whatever comes later, so it is not kept at all.
+    let mut best: Vec<(f32, u32)> = Vec::with_capacity(width + 1);
+    let offer = |best: &mut Vec<(f32, u32)>, keep: usize, c: (f32, u32)| {
+        if best.len() >= keep {
+            if c.0 <= best[keep - 1].0 {
+                return;
+            }
+            best.truncate(keep - 1);
+        }
+        best.push(c);
+        let mut i = best.len() - 1;
+        while i > 0 && best[i - 1].0 < c.0 {
+            best[i] = best[i - 1];
+            i -= 1;
+        }
+        best[i] = c;
+    };
     let at = |arena: &[(u32, Step)], i: u32| -> (usize, f32) {
         if i == NONE {
             (Tree::ROOT, 1.0)
@@ -125,8 +141,9 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
         }
     };
     for _depth in 1..=5 {
-        next.clear();
         best.clear();
+        let mut keep = width;
+        let mut expanded = false;
         for &f in &frontier {
             let (node, joint) = at(&arena, f);
             let here = tree.node(node);
@@ -137,49 +154,36 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
             // When the children are leaves this is the last level: only the top k survive.
             // (Every leaf is an occupation, at depth 5, and every occupation a leaf: the tree
             // is checked for it when loaded.)
-            let keep = if here.depth == 4 { k.max(1) } else { width };
-            if best.len() >= keep && joint <= best[keep - 1] {
+            keep = if here.depth == 4 { k.max(1) } else { width };
+            if best.len() >= keep && joint <= best[keep - 1].0 {
                 continue;
             }
+            expanded = true;
             scorer.child_probabilities(node, x, &mut probs);
             for (&child, &p) in children.iter().zip(&probs) {
                 let j = joint * p;
-                // A child no better than a full top list's last is cut whatever comes later
-                // (at least `keep` children come before it in the stable sort), so it is not
-                // kept at all: most children of a wide search end here.
-                if best.len() >= keep && j <= best[keep - 1] {
+                if best.len() >= keep && j <= best[keep - 1].0 {
                     continue;
                 }
                 arena.push((f, Step { node: child, conditional: p, joint: j }));
-                next.push((j, (arena.len() - 1) as u32));
-                // Insert into the running top list (ties after equals, as the stable sort).
-                let pos = best.partition_point(|&b| b >= j);
-                best.insert(pos, j);
-                best.truncate(keep);
+                offer(&mut best, keep, (j, (arena.len() - 1) as u32));
             }
         }
-        if next.is_empty() {
+        if !expanded {
             break;
         }
-        // Children below the `width`-th best joint found can only be cut: drop them before
-        // the sort (`best` is a subset of the joints, so its `width`-th is at most the true one).
-        if best.len() >= width {
-            let least = best[width - 1];
-            next.retain(|&(j, _)| j >= least);
-        }
-        // Leaves already reached (a start at an occupation) stay in the running.
+        // Leaves already reached (a start at an occupation) stay in the running, after the
+        // children.
         for &f in &frontier {
             if f != NONE {
                 let s = arena[f as usize].1;
                 if tree.node(s.node).children.is_empty() {
-                    next.push((s.joint, f));
+                    offer(&mut best, keep, (s.joint, f));
                 }
             }
         }
-        next.sort_by(|a, b| b.0.total_cmp(&a.0));
-        next.truncate(width);
         frontier.clear();
-        frontier.extend(next.iter().map(|&(_, i)| i));
+        frontier.extend(best.iter().map(|&(_, i)| i));
     }
     frontier.truncate(k);
     frontier
