@@ -272,8 +272,10 @@ fn add_block(pairs: &mut Vec<(u32, f32)>, block: &mut Vec<u32>, tmp: &mut Vec<u3
         while j < block.len() && block[j] == id {
             j += 1;
         }
-        // The count as the sum of ones in f32 is exact, as before.
-        pairs.push((id, 1.0 + ((j - i) as f32).ln()));
+        // The count as the sum of ones in f32 is exact, as before. Most ids occur once, and
+        // ln(1) is exactly 0: no call to the logarithm for them.
+        let tf = if j - i == 1 { 1.0 } else { 1.0 + ((j - i) as f32).ln() };
+        pairs.push((id, tf));
         i = j;
     }
     block.clear();
