@@ -12,6 +12,7 @@ pub mod evaluate;
 pub mod features;
 pub mod model;
 pub mod normalise;
+pub mod output;
 pub mod pack;
 pub mod result;
 pub mod tree;

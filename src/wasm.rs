@@ -326,6 +326,32 @@ impl OccupationCoder {
         out.map_err(throw)
     }
 
+    /// Codes up to 300 records to the seven batch output columns each (`code`, `label`,
+    /// `level`, `confidence`, `status`, `reason`, `suggestions`: `OUTPUT_COLUMNS`), exactly as
+    /// `occupation-coder code` writes them, in one flat array, record after record. For coding
+    /// files: it builds no paths or result objects, so it is much cheaper than `codeBatch`.
+    #[wasm_bindgen(js_name = codeFields, unchecked_return_type = "string[]")]
+    pub fn code_fields(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "OccupationRecord[]")] records: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let out = records_from_js(records).and_then(|rs| {
+            if rs.len() > crate::MAX_BATCH {
+                return Err(Failure::from(CodeError::BatchTooLarge { len: rs.len(), max: crate::MAX_BATCH }));
+            }
+            let fields = Array::new_with_length((rs.len() * 7) as u32);
+            let mut numbers = String::new();
+            for (i, r) in rs.iter().enumerate() {
+                let coding = self.coder.decide(&r.title, &r.tasks);
+                for (j, f) in crate::output::coding_fields(self.coder.tree(), &coding, &mut numbers).iter().enumerate() {
+                    fields.set((i * 7 + j) as u32, JsValue::from_str(f));
+                }
+            }
+            Ok(JsValue::from(fields))
+        });
+        out.map_err(throw)
+    }
+
     /// Describes the loaded pack.
     #[wasm_bindgen(unchecked_return_type = "ModelInfo")]
     pub fn info(&self) -> Result<JsValue, JsValue> {

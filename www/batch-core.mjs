@@ -21,9 +21,10 @@ export function fixed4(x) {
 const RUST_TRIM = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 export const rustTrim = (s) => s.replace(RUST_TRIM, '');
 
-/** The seven output fields of a CodeResult (or of an error reason). */
+/** The seven output fields of a CodeResult, of an error reason, or as `codeFields` gave them. */
 export function resultFields(r) {
   if (typeof r === 'string') return ['', '', '', '', 'error', r, ''];
+  if (Array.isArray(r)) return r;
   const c = r.results[0];
   if (c) return [c.codeCategory, c.codeLabel, String(c.codeLevel), fixed4(c.codeConfidence), 'coded', '', ''];
   const sugg = r.suggestions.map((s) => `${s.code}:${fixed4(s.confidence)}`).join('|');
@@ -37,10 +38,14 @@ export class Summary {
     this.uncoded = 0;
     this.errors = 0;
   }
+  /** Counts a result in any form `resultFields` takes. */
   add(r) {
     this.rows++;
     if (typeof r === 'string') this.errors++;
-    else if (r.results[0]) this.codedByLevel[r.results[0].codeLevel]++;
+    else if (Array.isArray(r)) {
+      if (r[4] === 'coded') this.codedByLevel[r[2]]++;
+      else this.uncoded++;
+    } else if (r.results[0]) this.codedByLevel[r.results[0].codeLevel]++;
     else this.uncoded++;
   }
   get coded() {
@@ -123,8 +128,9 @@ export class BatchCoder {
       }
     }
     if (batch.length) {
-      const coded = this.coder.codeBatch(batch);
-      for (let j = 0; j < at.length; j++) results[at[j]] = coded[j];
+      // The output columns straight from the coder: no result objects or paths to build.
+      const coded = this.coder.codeFields(batch);
+      for (let j = 0; j < at.length; j++) results[at[j]] = coded.slice(j * 7, j * 7 + 7);
     }
     let text = '';
     for (let k = 0; k < n; k++) {

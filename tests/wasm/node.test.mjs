@@ -122,6 +122,28 @@ describe('OSCA 2024 pack', () => {
     assert.equal(c.codeBatch(Array.from({ length: 300 }, () => ({ title: 'brickie' }))).length, 300);
   });
 
+  test('codeFields gives the seven batch columns of each record, as codeBatch decides', async () => {
+    const { resultFields } = await import(pathToFileURL(path.join(REPO, 'www/batch-core.mjs')).href);
+    const c = coders.osca2024;
+    const records = [
+      { title: 'brickie' },
+      { title: '' },
+      { title: 'Retail assistant', tasks: 'installing wiring' },
+      { title: 'xyzzy qwrtp' },
+      { title: 'accountant' },
+      { title: 'retired' },
+    ];
+    const flat = c.codeFields(records);
+    assert.equal(flat.length, records.length * 7);
+    const batch = c.codeBatch(records);
+    records.forEach((_, i) => assert.deepEqual(flat.slice(i * 7, i * 7 + 7), resultFields(batch[i]), `record ${i}`));
+    assert.deepEqual(flat.slice(0, 7), ['371131', 'Bricklayer', '6', flat[3], 'coded', '', '']);
+    assert.deepEqual(flat.slice(7, 14), ['', '', '', '', 'uncoded', 'empty', '']);
+    assert.deepEqual(c.codeFields([]), []);
+    checkThrown(thrown(() => c.codeFields(Array.from({ length: 301 }, () => ({ title: 'brickie' })))), 'BATCH_TOO_LARGE', /301 records/);
+    checkThrown(thrown(() => c.codeFields('brickie')), 'BAD_INPUT', /array/);
+  });
+
   test('codeBatch of 301 records throws BATCH_TOO_LARGE', () => {
     const records = Array.from({ length: 301 }, (_, i) => ({ id: String(i), title: 'brickie' }));
     checkThrown(thrown(() => coders.osca2024.codeBatch(records)), 'BATCH_TOO_LARGE', /301 records.*at most 300/);
