@@ -117,13 +117,13 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
     // the order they came: what a stable sort of every candidate would put first. A candidate
     // no better than a full list's last is cut whatever comes later, so it is not kept at all.
     let mut best: Vec<(f32, u32)> = Vec::with_capacity(width + 1);
-    let offer = |best: &mut Vec<(f32, u32)>, keep: usize, c: (f32, u32)| {
-        if best.len() >= keep {
-            if c.0 <= best[keep - 1].0 {
-                return;
-            }
-            best.truncate(keep - 1);
+    let beaten = |best: &[(f32, u32)], keep: usize, joint: f32| best.len() >= keep && joint <= best[keep - 1].0;
+    // Puts `c` in the list unless it is beaten; says whether it went in.
+    let offer = |best: &mut Vec<(f32, u32)>, keep: usize, c: (f32, u32)| -> bool {
+        if beaten(best, keep, c.0) {
+            return false;
         }
+        best.truncate(keep - 1);
         best.push(c);
         let mut i = best.len() - 1;
         while i > 0 && best[i - 1].0 < c.0 {
@@ -131,6 +131,7 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
             i -= 1;
         }
         best[i] = c;
+        true
     };
     let at = |arena: &[(u32, Step)], i: u32| -> (usize, f32) {
         if i == NONE {
@@ -155,18 +156,16 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
             // (Every leaf is an occupation, at depth 5, and every occupation a leaf: the tree
             // is checked for it when loaded.)
             keep = if here.depth == 4 { k.max(1) } else { width };
-            if best.len() >= keep && joint <= best[keep - 1].0 {
+            if beaten(&best, keep, joint) {
                 continue;
             }
             expanded = true;
             scorer.child_probabilities(node, x, &mut probs);
             for (&child, &p) in children.iter().zip(&probs) {
                 let j = joint * p;
-                if best.len() >= keep && j <= best[keep - 1].0 {
-                    continue;
+                if offer(&mut best, keep, (j, arena.len() as u32)) {
+                    arena.push((f, Step { node: child, conditional: p, joint: j }));
                 }
-                arena.push((f, Step { node: child, conditional: p, joint: j }));
-                offer(&mut best, keep, (j, (arena.len() - 1) as u32));
             }
         }
         if !expanded {
