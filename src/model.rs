@@ -330,7 +330,7 @@ const MAX_SLOTS: usize = 1 << 24;
 /// up block 0; deeper ones are grouped by their ancestor one level further down.
 const SHARED_DEPTH: u8 = 2;
 /// Blocks a text scores one by one (block 0 included) before the rest are scored in one
-/// pass over the table of every classifier: greedy decoding needs two, a beam across groups
+/// pass over the table of every classifier outside block 0: greedy decoding needs two, a beam across groups
 /// nearly always many more (a third block scored alone was almost always scored again).
 const LAZY_BLOCKS: usize = 2;
 
@@ -562,6 +562,11 @@ impl QuantisedModel {
         })
     }
 
+    /// The accumulator stretch of block `b`'s classifiers.
+    fn slots_of(&self, b: usize) -> std::ops::Range<usize> {
+        self.block_slots[b] as usize..self.block_slots[b + 1] as usize
+    }
+
     /// Number of slots (children of nodes with a classifier): the accumulator length.
     pub fn slots(&self) -> usize {
         self.bias.len()
@@ -605,7 +610,7 @@ impl NodeScorer for QuantisedModel {
     fn prepare<'a>(&'a self, x: &'a Features, scratch: &'a mut ScoreScratch) -> PreparedText<'a> {
         // Only scored blocks' slots are ever read, and each is cleared when scored.
         scratch.acc.resize(self.bias.len(), 0.0);
-        scratch.acc[..self.block_slots[1] as usize].fill(0.0);
+        scratch.acc[self.slots_of(0)].fill(0.0);
         scratch.scored.clear();
         scratch.scored.resize(self.blocks.len(), false);
         scratch.scored[0] = true;
@@ -629,14 +634,14 @@ impl NodeScorer for QuantisedModel {
                 let block = self.block_of[c] as usize;
                 if !scored[block] {
                     if *lazily < LAZY_BLOCKS {
-                        acc[self.block_slots[block] as usize..self.block_slots[block + 1] as usize].fill(0.0);
+                        acc[self.slots_of(block)].fill(0.0);
                         self.blocks[block].accumulate(x.x, acc, rows);
                         scored[block] = true;
                         *lazily += 1;
                     } else {
-                        // A search across many groups: one pass over every classifier is
-                        // cheaper than looking the features up block after block.
-                        acc[self.block_slots[1] as usize..].fill(0.0);
+                        // A search across many groups: one pass over every classifier outside
+                        // block 0 is cheaper than looking the features up block after block.
+                        acc[self.slots_of(0).end..].fill(0.0);
                         self.rest.accumulate(x.x, acc, rows);
                         scored.fill(true);
                     }
