@@ -277,10 +277,16 @@ impl Coder {
 
     /// Codes up to [`MAX_BATCH`] records, in order.
     pub fn code_batch(&self, records: &[Record]) -> Result<Vec<CodeResult>, CodeError> {
+        let codings = self.decide_batch(records)?;
+        Ok(records.iter().zip(codings).map(|(r, c)| self.result(r.id.clone(), c)).collect())
+    }
+
+    /// What [`Coder::code_batch`] decides, as positions in the tree (see [`Coder::decide`]).
+    pub fn decide_batch(&self, records: &[Record]) -> Result<Vec<Coding>, CodeError> {
         if records.len() > MAX_BATCH {
             return Err(CodeError::BatchTooLarge { len: records.len(), max: MAX_BATCH });
         }
-        Ok(records.iter().map(|r| self.code(r)).collect())
+        Ok(records.iter().map(|r| self.decide(&r.title, &r.tasks)).collect())
     }
 
     /// Describes the loaded pack.

@@ -336,14 +336,11 @@ impl OccupationCoder {
         #[wasm_bindgen(unchecked_param_type = "OccupationRecord[]")] records: JsValue,
     ) -> Result<JsValue, JsValue> {
         let out = records_from_js(records).and_then(|rs| {
-            if rs.len() > crate::MAX_BATCH {
-                return Err(Failure::from(CodeError::BatchTooLarge { len: rs.len(), max: crate::MAX_BATCH }));
-            }
-            let fields = Array::new_with_length((rs.len() * 7) as u32);
+            let codings = self.coder.decide_batch(&rs)?;
+            let fields = Array::new_with_length((codings.len() * 7) as u32);
             let mut numbers = String::new();
-            for (i, r) in rs.iter().enumerate() {
-                let coding = self.coder.decide(&r.title, &r.tasks);
-                for (j, f) in crate::output::coding_fields(self.coder.tree(), &coding, &mut numbers).iter().enumerate() {
+            for (i, coding) in codings.iter().enumerate() {
+                for (j, f) in crate::output::coding_fields(self.coder.tree(), coding, &mut numbers).iter().enumerate() {
                     fields.set((i * 7 + j) as u32, JsValue::from_str(f));
                 }
             }
