@@ -242,7 +242,7 @@ impl CsvRow {
         self.ends.len()
     }
     fn field(&self, i: usize) -> &str {
-        &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
+        &self.text[rfc4180::field_range(&self.ends, i)]
     }
 }
 
@@ -281,12 +281,11 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
     rfc4180::write_record(&mut line, out_header.iter().map(String::as_str));
     output.write_all(line.as_bytes()).context("cannot write output")?;
 
-    let cols = Columns { width };
     let read_chunk = || -> Result<Vec<CsvRow>> {
         let mut chunk = Vec::with_capacity(CHUNK);
         while chunk.len() < CHUNK {
             match reader.next_record().context("cannot read input")? {
-                Some(rec) => chunk.push(parse_csv_row(rec, &cols)),
+                Some(rec) => chunk.push(parse_csv_row(rec, width)),
                 None => break,
             }
         }
@@ -311,14 +310,9 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
     pipeline(read_chunk, render, &mut output)
 }
 
-/// What every row is checked against.
-struct Columns {
-    width: usize,
-}
-
 /// A row's checks, in this order (the browser page applies the same): bad quoting or an
-/// over-long row, then invalid UTF-8, then the number of fields.
-fn parse_csv_row(rec: rfc4180::RawRecord, cols: &Columns) -> CsvRow {
+/// over-long row, then invalid UTF-8, then the number of fields (`width`, the header's).
+fn parse_csv_row(rec: rfc4180::RawRecord, width: usize) -> CsvRow {
     let line = rec.line;
     let fields = rec.len();
     // The row's bytes are valid as a whole and cut at character boundaries only when every
@@ -332,8 +326,8 @@ fn parse_csv_row(rec: rfc4180::RawRecord, cols: &Columns) -> CsvRow {
         Some(format!("line {line}: {problem}"))
     } else if bad_utf8 {
         Some(format!("line {line}: invalid UTF-8 (shown with replacement characters)"))
-    } else if fields != cols.width {
-        Some(format!("line {line}: {fields} fields where the header has {}", cols.width))
+    } else if fields != width {
+        Some(format!("line {line}: {fields} fields where the header has {width}"))
     } else {
         None
     };
@@ -384,8 +378,14 @@ pub mod rfc4180 {
             self.ends.len()
         }
         pub fn field(&self, i: usize) -> &[u8] {
-            &self.bytes[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
+            &self.bytes[field_range(&self.ends, i)]
         }
+    }
+
+    /// Where field `i` of a row sits, from the ends of its fields.
+    pub fn field_range(ends: &[usize], i: usize) -> std::ops::Range<usize> {
+        let start = if i == 0 { 0 } else { ends[i - 1] };
+        start..ends[i]
     }
 
     /// Bytes with a meaning inside an unquoted field (after its first byte) and inside a
