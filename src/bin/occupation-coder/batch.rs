@@ -78,6 +78,16 @@ impl Summary {
         }
     }
 
+    /// Adds the counts of `other` (one block's rows) to these.
+    fn merge(&mut self, other: &Summary) {
+        self.rows += other.rows;
+        for (mine, theirs) in self.coded_by_level.iter_mut().zip(&other.coded_by_level) {
+            *mine += theirs;
+        }
+        self.uncoded += other.uncoded;
+        self.errors += other.errors;
+    }
+
     fn print(&self) {
         let coded: u64 = self.coded_by_level.iter().sum();
         let levels: Vec<String> =
@@ -125,47 +135,70 @@ impl Outcome {
     }
 }
 
-/// Rows rendered per output block: one string (one allocation) for many rows.
+/// Rows rendered per output block: one string for many rows.
 const BLOCK: usize = 256;
+/// Largest output block string kept for reuse; a longer one (rows of a megabyte) is freed.
+const KEEP_TEXT_BYTES: usize = 1 << 20;
+
+/// Rows the pipeline reads, codes and writes at a time. Two are alive at once (one coded
+/// while the next is read) and both are reused to the end, so a run allocates per chunk
+/// buffer, not per row.
+trait Chunk: Default + Sync {
+    fn rows(&self) -> usize;
+}
 
 /// The streaming loop both formats share. While the worker threads code and render chunk n,
 /// this thread writes out chunk n - 1 and reads chunk n + 1, so reading, coding and writing
 /// overlap; rows come out in input order because blocks are written in order.
-fn pipeline<T: Sync>(
-    mut read_chunk: impl FnMut() -> Result<Vec<T>>,
-    render: impl Fn(&T, &mut String, &mut String) -> Tally + Sync,
+/// `read_chunk` fills the chunk it is given (emptying it first), leaving it empty at the end
+/// of the input; `render` appends row `i` of a chunk to the output text.
+fn pipeline<C: Chunk>(
+    mut read_chunk: impl FnMut(&mut C) -> Result<()>,
+    render: impl Fn(&C, usize, &mut String, &mut String) -> Tally + Sync,
     output: &mut impl Write,
 ) -> Result<Summary> {
     let mut summary = Summary::default();
-    let code_chunk = |chunk: &[T]| -> Vec<(String, Vec<Tally>)> {
-        chunk
-            .par_chunks(BLOCK)
+    // Each block's rows are rendered into one of `texts`, strings written out earlier.
+    let code_chunk = |chunk: &C, mut texts: Vec<String>| -> Vec<(String, Summary)> {
+        let rows = chunk.rows();
+        texts.resize_with(rows.div_ceil(BLOCK), String::new);
+        texts
+            .into_par_iter()
+            .enumerate()
             // One block per job, so the last jobs of a chunk spread over all threads: left to
             // split by length, one thread often finished a chunk several blocks early and slept.
             .with_max_len(1)
-            .map(|rows| {
-                let mut text = String::with_capacity(rows.len() * 128);
+            .map(|(b, mut text)| {
+                text.clear();
                 let mut numbers = String::with_capacity(64);
-                let tallies = rows.iter().map(|row| render(row, &mut text, &mut numbers)).collect();
-                (text, tallies)
+                let mut counts = Summary::default();
+                for i in b * BLOCK..rows.min((b + 1) * BLOCK) {
+                    counts.add(render(chunk, i, &mut text, &mut numbers));
+                }
+                (text, counts)
             })
             .collect()
     };
-    let mut chunk = read_chunk()?;
-    let mut done: Vec<(String, Vec<Tally>)> = Vec::new();
-    while !chunk.is_empty() || !done.is_empty() {
+    let (mut chunk, mut next) = (C::default(), C::default());
+    read_chunk(&mut chunk)?;
+    let mut done: Vec<(String, Summary)> = Vec::new();
+    let mut free: Vec<String> = Vec::new();
+    while chunk.rows() > 0 || !done.is_empty() {
         let mut coded = Vec::new();
-        let next = rayon::in_place_scope(|scope| -> Result<Vec<T>> {
-            let (coded, chunk) = (&mut coded, &chunk);
-            scope.spawn(move |_| *coded = code_chunk(chunk));
-            for (text, tallies) in done.drain(..) {
-                tallies.into_iter().for_each(|t| summary.add(t));
+        rayon::in_place_scope(|scope| -> Result<()> {
+            let (coded, chunk, texts) = (&mut coded, &chunk, std::mem::take(&mut free));
+            scope.spawn(move |_| *coded = code_chunk(chunk, texts));
+            for (text, counts) in done.drain(..) {
+                summary.merge(&counts);
                 output.write_all(text.as_bytes()).context("cannot write output")?;
+                if text.capacity() <= KEEP_TEXT_BYTES {
+                    free.push(text);
+                }
             }
-            if chunk.is_empty() { Ok(Vec::new()) } else { read_chunk() }
+            read_chunk(&mut next)
         })?;
         done = coded;
-        chunk = next;
+        std::mem::swap(&mut chunk, &mut next);
     }
     output.flush().context("cannot write output")?;
     Ok(summary)
@@ -229,21 +262,104 @@ impl Read for CountingReader {
     }
 }
 
-/// A parsed input row: its original fields (for the output), or why it cannot be coded.
-struct CsvRow {
-    /// The fields one after another; field `i` ends at `ends[i]`.
+/// CSV rows read in one go, every field's text in one buffer: reading a chunk allocates
+/// nothing per row, and the buffers are reused chunk after chunk.
+#[derive(Default)]
+struct CsvChunk {
     text: String,
+    /// End of each field in `text`, row after row.
     ends: Vec<usize>,
+    rows: Vec<CsvRow>,
+}
+
+/// One row of a [`CsvChunk`]: its fields (positions in the chunk's `ends`) and why it cannot
+/// be coded, if it cannot.
+struct CsvRow {
+    fields: std::ops::Range<usize>,
+    line: u64,
     problem: Option<String>,
 }
 
-impl CsvRow {
-    fn len(&self) -> usize {
-        self.ends.len()
+impl Chunk for CsvChunk {
+    fn rows(&self) -> usize {
+        self.rows.len()
     }
-    fn field(&self, i: usize) -> &str {
-        &self.text[rfc4180::field_range(&self.ends, i)]
+}
+
+impl CsvChunk {
+    /// Field `i` of `row`.
+    fn field(&self, row: &CsvRow, i: usize) -> &str {
+        // Rows sit one after another, so field 0 starts where the row before ended.
+        &self.text[rfc4180::field_range(&self.ends, row.fields.start + i)]
     }
+}
+
+/// Largest chunk text buffer kept for the next chunk (a chunk of very long rows frees its).
+const KEEP_CHUNK_BYTES: usize = 64 << 20;
+
+/// Reads up to [`CHUNK`] rows into `chunk` (emptied first) and gives each its problem, if
+/// any, in this order (the browser page checks the same): bad quoting or an over-long row,
+/// then invalid UTF-8, then a number of fields other than `width`, the header's.
+fn read_csv_chunk<R: BufRead>(reader: &mut rfc4180::Reader<R>, chunk: &mut CsvChunk, width: usize) -> Result<()> {
+    let mut bytes = std::mem::take(&mut chunk.text).into_bytes();
+    bytes.clear();
+    bytes.shrink_to(KEEP_CHUNK_BYTES);
+    chunk.ends.clear();
+    chunk.rows.clear();
+    while chunk.rows.len() < CHUNK {
+        let first = chunk.ends.len();
+        match reader.next_record(&mut bytes, &mut chunk.ends).context("cannot read input")? {
+            Some(rfc4180::RecordInfo { line, problem }) => {
+                let problem = problem.map(|p| format!("line {line}: {p}"));
+                chunk.rows.push(CsvRow { fields: first..chunk.ends.len(), line, problem });
+            }
+            None => break,
+        }
+    }
+    // A row's bytes are taken as they are when every field is valid UTF-8 on its own (the
+    // whole chunk at once, nearly always); otherwise its fields get replacement characters.
+    chunk.text = match String::from_utf8(bytes) {
+        Ok(text) if chunk.ends.iter().all(|&e| text.is_char_boundary(e)) => text,
+        Ok(text) => lossy_rows(text.as_bytes(), chunk),
+        Err(e) => lossy_rows(e.as_bytes(), chunk),
+    };
+    for row in &mut chunk.rows {
+        let fields = row.fields.len();
+        if row.problem.is_none() && fields != width {
+            row.problem = Some(format!("line {}: {fields} fields where the header has {width}", row.line));
+        }
+    }
+    Ok(())
+}
+
+/// The chunk's text from its raw `bytes`, row by row: a row with a field that is not valid
+/// UTF-8 on its own has each field decoded with replacement characters, and that problem
+/// unless it already has one. Rewrites the chunk's field ends to match.
+fn lossy_rows(bytes: &[u8], chunk: &mut CsvChunk) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    let mut start = 0;
+    for row in &mut chunk.rows {
+        let ends = &mut chunk.ends[row.fields.clone()];
+        let end = ends.last().copied().unwrap_or(start);
+        match std::str::from_utf8(&bytes[start..end]) {
+            Ok(row_text) if ends.iter().all(|&e| row_text.is_char_boundary(e - start)) => {
+                let shift = text.len() as isize - start as isize;
+                text.push_str(row_text);
+                ends.iter_mut().for_each(|e| *e = (*e as isize + shift) as usize);
+            }
+            _ => {
+                let mut from = start;
+                for e in ends.iter_mut() {
+                    text.push_str(&String::from_utf8_lossy(&bytes[from..*e]));
+                    from = *e;
+                    *e = text.len();
+                }
+                row.problem.get_or_insert_with(|| format!("line {}: invalid UTF-8 (shown with replacement characters)", row.line));
+            }
+        }
+        start = end;
+    }
+    text
 }
 
 /// Codes a title and tasks, or recodes them when the row carries a source code.
@@ -256,10 +372,12 @@ fn decide(coder: &Coder, title: &str, tasks: &str, source: Option<&str>) -> Codi
 
 fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
     let mut reader = rfc4180::Reader::new(BufReader::with_capacity(1 << 20, input));
-    let Some(header) = reader.next_record().context("cannot read input")? else {
+    let (mut bytes, mut ends) = (Vec::new(), Vec::new());
+    if reader.next_record(&mut bytes, &mut ends).context("cannot read input")?.is_none() {
         bail!("input {} is empty: expected a CSV header row", args.input.display());
-    };
-    let header: Vec<String> = (0..header.len()).map(|i| String::from_utf8_lossy(header.field(i)).into_owned()).collect();
+    }
+    let header: Vec<String> =
+        (0..ends.len()).map(|i| String::from_utf8_lossy(&bytes[rfc4180::field_range(&ends, i)]).into_owned()).collect();
     let find = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let Some(title_at) = find(&args.title_column) else {
         bail!("the CSV header has no {:?} column (it has {:?}); name the title column with --title-column", args.title_column, header);
@@ -281,72 +399,24 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
     rfc4180::write_record(&mut line, out_header.iter().map(String::as_str));
     output.write_all(line.as_bytes()).context("cannot write output")?;
 
-    let read_chunk = || -> Result<Vec<CsvRow>> {
-        let mut chunk = Vec::with_capacity(CHUNK);
-        while chunk.len() < CHUNK {
-            match reader.next_record().context("cannot read input")? {
-                Some(rec) => chunk.push(parse_csv_row(rec, width)),
-                None => break,
-            }
-        }
-        Ok(chunk)
-    };
+    let read_chunk = |chunk: &mut CsvChunk| read_csv_chunk(&mut reader, chunk, width);
     let tree = coder.tree();
-    let render = |row: &CsvRow, text: &mut String, numbers: &mut String| {
+    let render = |chunk: &CsvChunk, r: usize, text: &mut String, numbers: &mut String| {
+        let row = &chunk.rows[r];
+        let field = |i: usize| chunk.field(row, i);
         let out = match &row.problem {
-            None => {
-                let field = |at: Option<usize>| at.map_or("", |i| row.field(i));
-                Outcome::Coded(decide(coder, field(Some(title_at)), field(tasks_at), source_at.map(|i| row.field(i))))
-            }
+            None => Outcome::Coded(decide(coder, field(title_at), tasks_at.map_or("", field), source_at.map(field))),
             Some(e) => Outcome::Error(e.clone()),
         };
-        let padding = width.saturating_sub(row.len());
+        let fields = row.fields.len();
+        let padding = width.saturating_sub(fields);
         rfc4180::write_record(
             text,
-            (0..row.len().min(width)).map(|i| row.field(i)).chain(std::iter::repeat_n("", padding)).chain(out.fields(tree, numbers)),
+            (0..fields.min(width)).map(field).chain(std::iter::repeat_n("", padding)).chain(out.fields(tree, numbers)),
         );
         out.tally(tree)
     };
     pipeline(read_chunk, render, &mut output)
-}
-
-/// A row's checks, in this order (the browser page applies the same): bad quoting or an
-/// over-long row, then invalid UTF-8, then the number of fields (`width`, the header's).
-fn parse_csv_row(rec: rfc4180::RawRecord, width: usize) -> CsvRow {
-    let line = rec.line;
-    let fields = rec.len();
-    // The row's bytes are valid as a whole and cut at character boundaries only when every
-    // field is valid on its own; otherwise each field is shown with replacement characters.
-    let (text, ends, bad_utf8) = match String::from_utf8(rec.bytes) {
-        Ok(text) if rec.ends.iter().all(|&e| text.is_char_boundary(e)) => (text, rec.ends, false),
-        Ok(text) => lossy_fields(text.as_bytes(), &rec.ends),
-        Err(e) => lossy_fields(e.as_bytes(), &rec.ends),
-    };
-    let problem = if let Some(problem) = rec.problem {
-        Some(format!("line {line}: {problem}"))
-    } else if bad_utf8 {
-        Some(format!("line {line}: invalid UTF-8 (shown with replacement characters)"))
-    } else if fields != width {
-        Some(format!("line {line}: {fields} fields where the header has {width}"))
-    } else {
-        None
-    };
-    CsvRow { text, ends, problem }
-}
-
-/// Fields `bytes[ends[i - 1]..ends[i]]` each decoded on its own, invalid bytes replaced; true
-/// when any field had some.
-fn lossy_fields(bytes: &[u8], ends: &[usize]) -> (String, Vec<usize>, bool) {
-    let (mut text, mut out, mut bad) = (String::with_capacity(bytes.len()), Vec::with_capacity(ends.len()), false);
-    let mut start = 0;
-    for &end in ends {
-        let field = String::from_utf8_lossy(&bytes[start..end]);
-        bad |= matches!(field, std::borrow::Cow::Owned(_));
-        text.push_str(&field);
-        out.push(text.len());
-        start = end;
-    }
-    (text, out, bad)
 }
 
 /// A small streaming RFC 4180 reader and writer, the same rules as the browser page's
@@ -363,26 +433,15 @@ pub mod rfc4180 {
 
     pub const MAX_ROW_BYTES: usize = 1 << 20;
 
-    /// One row as read: its fields' raw bytes one after another (field `i` ends at
-    /// `ends[i]`), the line it starts on (the header is line 1), and what was wrong with its
-    /// quoting or length, if anything.
-    pub struct RawRecord {
-        pub bytes: Vec<u8>,
-        pub ends: Vec<usize>,
+    /// What [`Reader::next_record`] tells of a row besides its fields: the line it starts on
+    /// (the header is line 1) and what was wrong with its quoting or length, if anything.
+    pub struct RecordInfo {
         pub line: u64,
         pub problem: Option<String>,
     }
 
-    impl RawRecord {
-        pub fn len(&self) -> usize {
-            self.ends.len()
-        }
-        pub fn field(&self, i: usize) -> &[u8] {
-            &self.bytes[field_range(&self.ends, i)]
-        }
-    }
-
-    /// Where field `i` of a row sits, from the ends of its fields.
+    /// Where field `i` sits, from the ends of the fields (of a row, or of rows one after
+    /// another).
     pub fn field_range(ends: &[usize], i: usize) -> std::ops::Range<usize> {
         let start = if i == 0 { 0 } else { ends[i - 1] };
         start..ends[i]
@@ -424,8 +483,10 @@ pub mod rfc4180 {
             Reader { inner, line: 1, after_cr: false, prev_cr: false, first: true, done: false }
         }
 
-        /// The next row, or `None` at the end of the input.
-        pub fn next_record(&mut self) -> io::Result<Option<RawRecord>> {
+        /// The next row, or `None` at the end of the input: its fields' raw bytes go on the
+        /// end of `bytes`, one after another, and each field's end (a position in `bytes`) on
+        /// the end of `ends`.
+        pub fn next_record(&mut self, bytes: &mut Vec<u8>, ends: &mut Vec<usize>) -> io::Result<Option<RecordInfo>> {
             if self.done {
                 return Ok(None);
             }
@@ -436,8 +497,6 @@ pub mod rfc4180 {
                     self.inner.consume(3);
                 }
             }
-            let mut bytes: Vec<u8> = Vec::new();
-            let mut ends: Vec<usize> = Vec::new();
             let mut state = State::StartField;
             let mut problem: Option<String> = None;
             let mut size = 0usize;
@@ -454,7 +513,7 @@ pub mod rfc4180 {
                         problem.get_or_insert_with(|| "bad quoting: a quoted field is not closed before the end of the input".into());
                     }
                     ends.push(bytes.len());
-                    return Ok(Some(RawRecord { bytes, ends, line: start_line, problem }));
+                    return Ok(Some(RecordInfo { line: start_line, problem }));
                 }
                 let mut used = 0;
                 let mut finished = false;
@@ -558,7 +617,7 @@ pub mod rfc4180 {
                 self.inner.consume(used);
                 if finished {
                     ends.push(bytes.len());
-                    return Ok(Some(RawRecord { bytes, ends, line: start_line, problem }));
+                    return Ok(Some(RecordInfo { line: start_line, problem }));
                 }
             }
         }
@@ -587,14 +646,24 @@ pub mod rfc4180 {
     }
 }
 
+/// JSON Lines rows read in one go: each non-blank line with its line number.
+#[derive(Default)]
+struct JsonChunk(Vec<(u64, Vec<u8>)>);
+
+impl Chunk for JsonChunk {
+    fn rows(&self) -> usize {
+        self.0.len()
+    }
+}
+
 fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
     if args.recode_column.is_some() && coder.recodes_from().is_none() {
         bail!("--recode-column needs a pack that can recode (the OSCA 2024 pack recodes ANZSCO 2022 codes)");
     }
     let mut lines = BufReader::with_capacity(1 << 20, input).split(b'\n');
     let mut line_no = 0u64;
-    let read_chunk = || -> Result<Vec<(u64, Vec<u8>)>> {
-        let mut chunk = Vec::with_capacity(CHUNK);
+    let read_chunk = |chunk: &mut JsonChunk| -> Result<()> {
+        chunk.0.clear();
         for l in lines.by_ref() {
             line_no += 1;
             let mut l = l.context("cannot read input")?;
@@ -604,14 +673,15 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
             if l.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            chunk.push((line_no, l));
-            if chunk.len() == CHUNK {
+            chunk.0.push((line_no, l));
+            if chunk.0.len() == CHUNK {
                 break;
             }
         }
-        Ok(chunk)
+        Ok(())
     };
-    let render = |(n, bytes): &(u64, Vec<u8>), text: &mut String, numbers: &mut String| {
+    let render = |chunk: &JsonChunk, i: usize, text: &mut String, numbers: &mut String| {
+        let (n, bytes) = &chunk.0[i];
         let (tally, line) = code_json_line(coder, args, *n, bytes, numbers);
         text.push_str(&line);
         text.push('\n');
