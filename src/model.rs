@@ -290,10 +290,11 @@ pub struct QuantisedModel {
 /// The feature-major table of every classifier's weights (see [`QuantisedModel`]).
 ///
 /// Row layout, in `words` from a feature's row start: the number of block-0 cells `n0`, the
-/// number `m` of other blocks the row has cells in, then `m` index words `block << 16 | end`
-/// (blocks increasing; `end` is where that block's cells stop, counted from the end of the
-/// block-0 cells), then the `n0` block-0 cells, then the other blocks' cells in block order.
-/// The index sits next to the cells, so finding a block's cells in a row costs no extra miss.
+/// number `m` of other blocks the row has cells in, the `n0` block-0 cells, then `m` index
+/// words `block << 16 | end` (blocks increasing; `end` is where that block's cells stop,
+/// counted from the end of the index), then the other blocks' cells in block order. Every
+/// text reads the block-0 cells, so they come first, in the cache lines the lookup fetched;
+/// the index sits next to the cells it points into.
 #[derive(Clone, Debug, Default)]
 struct Table {
     /// Per stored feature, `[id, row start | ROOT_FLAG]`, ids strictly increasing. `ROOT_FLAG`
@@ -381,9 +382,9 @@ impl Table {
         }
         let mut words = vec![0u32; total];
         // Where each row's next block-0 cell, next index word and next other cell go.
-        let mut fill0: Vec<usize> = (0..n).map(|g| start[g] + 2 + m[g] as usize).collect();
-        let mut fill_index: Vec<usize> = (0..n).map(|g| start[g] + 2).collect();
-        let mut fill_other: Vec<usize> = (0..n).map(|g| fill0[g] + n0[g] as usize).collect();
+        let mut fill0: Vec<usize> = (0..n).map(|g| start[g] + 2).collect();
+        let mut fill_index: Vec<usize> = (0..n).map(|g| fill0[g] + n0[g] as usize).collect();
+        let mut fill_other: Vec<usize> = (0..n).map(|g| fill_index[g] + m[g] as usize).collect();
         for g in 0..n {
             words[start[g]] = n0[g];
             words[start[g] + 1] = m[g];
@@ -407,7 +408,7 @@ impl Table {
                             last_block[g] = b as u32;
                             fill_index[g] += 1;
                         }
-                        let others_from = start[g] + 2 + (m[g] + n0[g]) as usize;
+                        let others_from = start[g] + 2 + (n0[g] + m[g]) as usize;
                         words[fill_index[g] - 1] = (b as u32) << 16 | (fill_other[g] - others_from) as u32;
                     }
                     a = end;
@@ -455,13 +456,19 @@ impl Table {
         recognised
     }
 
+    /// Where a row's block-0 cells and its block index are (its other cells follow the
+    /// index).
+    #[inline]
+    fn parts(&self, row: usize) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let (n0, m) = (self.words[row] as usize, self.words[row + 1] as usize);
+        (row + 2..row + 2 + n0, row + 2 + n0..row + 2 + n0 + m)
+    }
+
     /// Adds the block-0 cells of the `found` rows into `acc`.
     fn add_top(&self, found: &[Found], acc: &mut [f32]) {
         for f in found {
-            let n0 = self.words[f.row] as usize;
-            let m = self.words[f.row + 1] as usize;
-            let cells = f.row + 2 + m;
-            self.add_cells(&self.words[cells..cells + n0], f.value, acc);
+            let (top, _) = self.parts(f.row);
+            self.add_cells(&self.words[top], f.value, acc);
         }
     }
 
@@ -469,29 +476,25 @@ impl Table {
     fn add_block(&self, found: &[Found], block: usize, acc: &mut [f32]) {
         let block = block as u32;
         for f in found {
-            let m = self.words[f.row + 1] as usize;
-            let index = &self.words[f.row + 2..f.row + 2 + m];
+            let (_, at) = self.parts(f.row);
+            let index = &self.words[at.clone()];
             let k = index.partition_point(|&w| w >> 16 < block);
             if index.get(k).is_none_or(|&w| w >> 16 != block) {
                 continue;
             }
             let begin = if k == 0 { 0 } else { (index[k - 1] & 0xFFFF) as usize };
             let end = (index[k] & 0xFFFF) as usize;
-            let others = f.row + 2 + m + self.words[f.row] as usize;
-            self.add_cells(&self.words[others + begin..others + end], f.value, acc);
+            self.add_cells(&self.words[at.end + begin..at.end + end], f.value, acc);
         }
     }
 
     /// Adds every cell outside block 0 of the `found` rows into `acc`.
     fn add_rest(&self, found: &[Found], acc: &mut [f32]) {
         for f in found {
-            let m = self.words[f.row + 1] as usize;
-            if m == 0 {
-                continue;
-            }
-            let others = f.row + 2 + m + self.words[f.row] as usize;
-            let len = (self.words[f.row + 1 + m] & 0xFFFF) as usize;
-            self.add_cells(&self.words[others..others + len], f.value, acc);
+            let (_, at) = self.parts(f.row);
+            let Some(&last) = self.words[at.clone()].last() else { continue };
+            let len = (last & 0xFFFF) as usize;
+            self.add_cells(&self.words[at.end..at.end + len], f.value, acc);
         }
     }
 
