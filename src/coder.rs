@@ -2,7 +2,7 @@
 
 use crate::decode::{self, Step};
 use crate::error::{CodeError, PackError};
-use crate::features::{featurise, Features};
+use crate::features::{featurise, featurise_into, Features};
 use crate::model::{NodeScorer, PreparedText, QuantisedModel, ScoreScratch};
 use crate::pack::{read_pack, BackoffRule, PackHeader};
 use crate::result::{CodeResult, CodedResult, ModelInfo, PathStep, Record, Suggestion, UncodedReason};
@@ -25,6 +25,8 @@ const MIN_BEAM: usize = 10;
 thread_local! {
     /// Each thread's accumulator for [`NodeScorer::prepare`], reused from text to text.
     static SCRATCH: std::cell::RefCell<ScoreScratch> = std::cell::RefCell::new(ScoreScratch::default());
+    /// Each thread's features of the text [`Coder::decide`] codes, reused from text to text.
+    static FEATURES: std::cell::RefCell<Features> = std::cell::RefCell::new(Features::default());
 }
 
 /// Runs `f` on `x` prepared by `model`, in this thread's reusable scratch (a fresh one if that
@@ -185,12 +187,23 @@ impl Coder {
         if title.chars().count() + tasks.chars().count() > MAX_TEXT_CHARS {
             return uncoded(UncodedReason::TooLong, Vec::new());
         }
-        let x = self.features(title, tasks);
+        FEATURES.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut x) => {
+                featurise_into(&self.header.features, title, tasks, &mut x);
+                self.decide_features(&x)
+            }
+            Err(_) => self.decide_features(&self.features(title, tasks)),
+        })
+    }
+
+    /// [`Coder::decide`] once the text is featurised.
+    fn decide_features(&self, x: &Features) -> Coding {
+        let uncoded = |reason, suggestions| Coding::Uncoded { reason, suggestions };
         if x.is_empty() {
             return uncoded(UncodedReason::Empty, Vec::new());
         }
         // One pass over the features scores the top of the tree; `recognised` comes with it.
-        with_prepared(&self.model, &x, |p| {
+        with_prepared(&self.model, x, |p| {
             if !p.recognised() {
                 return uncoded(UncodedReason::Unrecognised, Vec::new());
             }

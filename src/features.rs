@@ -143,15 +143,21 @@ thread_local! {
 
 /// Turns a title and a task text into features.
 pub fn featurise(params: &FeatureParams, title: &str, tasks: &str) -> Features {
+    let mut out = Features::default();
+    featurise_into(params, title, tasks, &mut out);
+    out
+}
+
+/// [`featurise`] into `out` (emptied first), which keeps its buffers from text to text.
+pub fn featurise_into(params: &FeatureParams, title: &str, tasks: &str, out: &mut Features) {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut guard) => {
             let s = &mut *guard;
             normalise_into(title, &mut s.title);
             normalise_into(tasks, &mut s.tasks);
             let (t, k) = (std::mem::take(&mut s.title), std::mem::take(&mut s.tasks));
-            let f = featurise_seq(params, &t, &k, s);
+            featurise_seq(params, &t, &k, s, out);
             (s.title, s.tasks) = (t, k);
-            f
         }
         // Re-entered (cannot happen today): fresh buffers.
         Err(_) => {
@@ -159,17 +165,19 @@ pub fn featurise(params: &FeatureParams, title: &str, tasks: &str) -> Features {
             let (mut t, mut k) = (Words::default(), Words::default());
             normalise_into(title, &mut t);
             normalise_into(tasks, &mut k);
-            featurise_seq(params, &t, &k, &mut s)
+            featurise_seq(params, &t, &k, &mut s, out)
         }
     })
 }
 
 /// Same as [`featurise`] for already-normalised words (the trainer normalises once and reuses).
 pub fn featurise_words(params: &FeatureParams, title: &[String], tasks: &[String]) -> Features {
-    featurise_seq(params, title, tasks, &mut Scratch::default())
+    let mut out = Features::default();
+    featurise_seq(params, title, tasks, &mut Scratch::default(), &mut out);
+    out
 }
 
-fn featurise_seq<W: WordSeq + ?Sized>(params: &FeatureParams, title: &W, tasks: &W, s: &mut Scratch) -> Features {
+fn featurise_seq<W: WordSeq + ?Sized>(params: &FeatureParams, title: &W, tasks: &W, s: &mut Scratch, out: &mut Features) {
     let w = params.block_weights;
     let buckets = u64::from(params.buckets.max(1));
     let seeded = Fnv::seeded(params.seed);
@@ -206,7 +214,7 @@ fn featurise_seq<W: WordSeq + ?Sized>(params: &FeatureParams, title: &W, tasks: 
     add_block(&mut s.pairs, &mut s.block, &mut s.ids_tmp, id_bits, w.any_words);
 
     sort_by_id(&mut s.pairs, &mut s.pairs_tmp, id_bits, |p| p.0);
-    finish(&s.pairs)
+    finish(&s.pairs, out);
 }
 
 fn word_features<W: WordSeq + ?Sized>(block: &mut Vec<u32>, seeded: Fnv, field: &[u8], words: &W, id: impl Fn(Fnv) -> u32) {
@@ -323,9 +331,10 @@ fn sort_by_id<T: Copy>(items: &mut [T], tmp: &mut Vec<T>, id_bits: u32, id: impl
     }
 }
 
-/// Sums the values of equal ids in id-sorted pairs.
-fn finish(pairs: &[(u32, f32)]) -> Features {
-    let mut f = Features { ids: Vec::with_capacity(pairs.len()), values: Vec::with_capacity(pairs.len()) };
+/// Sums the values of equal ids in id-sorted pairs into `f` (emptied first).
+fn finish(pairs: &[(u32, f32)], f: &mut Features) {
+    f.ids.clear();
+    f.values.clear();
     for &(id, v) in pairs.iter() {
         if f.ids.last() == Some(&id) {
             *f.values.last_mut().expect("values parallel ids") += v;
@@ -334,7 +343,6 @@ fn finish(pairs: &[(u32, f32)]) -> Features {
             f.values.push(v);
         }
     }
-    f
 }
 
 /// The featuriser as it was before the streaming hash and the reused buffers (a String per
