@@ -141,6 +141,7 @@ pub fn beam_from<S: NodeScorer>(scorer: &S, x: &S::Prepared<'_>, start: Vec<Step
             (s.node, s.joint)
         }
     };
+    scorer.will_search(at(&arena, last).0, x);
     for _depth in 1..=5 {
         best.clear();
         let mut keep = width;

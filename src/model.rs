@@ -27,6 +27,11 @@ pub trait NodeScorer {
     fn prepare<'a>(&'a self, x: &'a Features, scratch: &'a mut Self::Scratch) -> Self::Prepared<'a>;
     /// Writes one probability per child of `node` into `out` (cleared first).
     fn child_probabilities(&self, node: usize, x: &Self::Prepared<'_>, out: &mut Vec<f32>);
+    /// A hint that a search of the tree below `node` follows (a beam search), so a scorer may
+    /// score that part of the tree in one go. Changes no result; does nothing by default.
+    fn will_search(&self, node: usize, x: &Self::Prepared<'_>) {
+        let _ = (node, x);
+    }
 }
 
 /// One node's classifier on its own (see [`ClassifierRecord`]): the layout before the global
@@ -727,6 +732,16 @@ impl NodeScorer for QuantisedModel {
                 out.extend(acc[a..b].iter().zip(&self.bias[a..b]).map(|(&o, &b)| o * scale + b));
                 softmax_in_place(out, self.temperature[c]);
             }
+        }
+    }
+
+    /// A search from above the blocks' groups enters many of them (a beam from the root
+    /// nearly always needs nine or ten): the first block it asks for has everything outside
+    /// block 0 scored at once, rather than that block alone and then everything again.
+    fn will_search(&self, node: usize, x: &PreparedText<'_>) {
+        if self.tree.nodes[node].depth <= SHARED_DEPTH {
+            let mut scratch = x.scratch.borrow_mut();
+            scratch.lazily = scratch.lazily.max(LAZY_BLOCKS);
         }
     }
 }
