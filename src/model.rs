@@ -267,7 +267,8 @@ pub fn softmax_in_place(values: &mut [f32], temperature: f32) {
 /// blocks it has cells in. Block 0 is scored when a text is prepared, any other block the first
 /// time the decoder asks for one of its nodes: greedy decoding enters one minor group, so a
 /// text adds up about a quarter of its cells. A text that asks for more than [`LAZY_BLOCKS`]
-/// blocks (a beam search) has everything outside block 0 scored afresh in one pass. Each slot
+/// blocks has everything outside block 0 scored afresh in one pass, and so has a beam search
+/// from above the minor groups at its first block (see [`NodeScorer::will_search`]). Each slot
 /// receives the same additions in the same (feature) order either way, so scores are identical.
 ///
 /// Slots are numbered block by block (block 0 first), so a block's part of the accumulator is

@@ -22,16 +22,19 @@ fn code_csv_keeps_every_row_in_order_and_reports_malformed_ones() {
     let input = dir.join("in.csv");
     let mut bytes = b"id,title,tasks\n1,brickie,laying bricks\n2,retired,\n3,,\n4,too,many,fields\n".to_vec();
     bytes.extend_from_slice(b"5,caf\xff,bad utf8\n6,\"Registered nurse\",\"aged care, medication\"\n");
+    // A character split between two fields (the row's bytes are valid UTF-8, its fields not),
+    // then a row with valid non-ASCII text after the rows the reader had to repair.
+    bytes.extend_from_slice(b"7,caf\xc3,\xa9 split\n8,Caf\xc3\xa9 manager,planning menus\n");
     std::fs::write(&input, bytes).unwrap();
     let output = dir.join("out.csv");
     let (ok, _, err) = run(&["code", "--pack", pack().to_str().unwrap(), "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()]);
     assert!(ok, "{err}");
-    assert!(err.contains("6 rows"), "summary: {err}");
+    assert!(err.contains("8 rows"), "summary: {err}");
     let mut r = csv::ReaderBuilder::new().flexible(true).from_path(&output).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header, ["id", "title", "tasks", "code", "label", "level", "confidence", "status", "reason", "suggestions"]);
     let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect();
-    assert_eq!(rows.iter().map(|x| x[0].as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4", "5", "6"]);
+    assert_eq!(rows.iter().map(|x| x[0].as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4", "5", "6", "7", "8"]);
     assert_eq!((rows[0][3].as_str(), rows[0][7].as_str()), ("371131", "coded"));
     assert_eq!(rows[1][3], "099960");
     assert_eq!((rows[2][7].as_str(), rows[2][8].as_str()), ("uncoded", "empty"));
@@ -41,6 +44,9 @@ fn code_csv_keeps_every_row_in_order_and_reports_malformed_ones() {
     assert!(rows[4][8].contains("UTF-8"));
     // A quoted field with a comma is one field; the nurse is coded within unit group 2654.
     assert!(rows[5][3].starts_with("2654") && rows[5][7] == "coded", "{:?}", rows[5]);
+    assert_eq!((rows[6][1].as_str(), rows[6][2].as_str(), rows[6][7].as_str()), ("caf\u{fffd}", "\u{fffd} split", "error"));
+    assert!(rows[6][8].contains("line 8: invalid UTF-8"), "{:?}", rows[6]);
+    assert_eq!((rows[7][1].as_str(), rows[7][2].as_str(), rows[7][7].as_str()), ("Café manager", "planning menus", "coded"));
 }
 
 #[test]

@@ -294,7 +294,8 @@ impl CsvChunk {
     }
 }
 
-/// Largest chunk text buffer kept for the next chunk (a chunk of very long rows frees its).
+/// Largest chunk text buffer kept for the next chunk: after a chunk of very long rows, the
+/// buffer shrinks back to this.
 const KEEP_CHUNK_BYTES: usize = 64 << 20;
 
 /// Reads up to [`CHUNK`] rows into `chunk` (emptied first) and gives each its problem, if
