@@ -251,8 +251,8 @@ pub fn softmax_in_place(values: &mut [f32], temperature: f32) {
     }
 }
 
-/// The runtime model: the tree and all nodes' quantised classifiers in feature-major tables,
-/// one per *block* of classifiers.
+/// The runtime model: the tree and all nodes' quantised classifiers in one feature-major
+/// table, its rows divided by *block* of classifiers.
 ///
 /// Every child of a node with a classifier is a *slot*: node `n`'s children are the slots
 /// `slot_start[c]..slot_start[c] + children` of its classifier `c`. One feature-major table

@@ -337,11 +337,12 @@ impl OccupationCoder {
     ) -> Result<JsValue, JsValue> {
         let out = records_from_js(records).and_then(|rs| {
             let codings = self.coder.decide_batch(&rs)?;
-            let fields = Array::new_with_length((codings.len() * 7) as u32);
+            let width = crate::output::OUTPUT_COLUMNS.len();
+            let fields = Array::new_with_length((codings.len() * width) as u32);
             let mut numbers = String::new();
             for (i, coding) in codings.iter().enumerate() {
                 for (j, f) in crate::output::coding_fields(self.coder.tree(), coding, &mut numbers).iter().enumerate() {
-                    fields.set((i * 7 + j) as u32, JsValue::from_str(f));
+                    fields.set((i * width + j) as u32, JsValue::from_str(f));
                 }
             }
             Ok(JsValue::from(fields))
