@@ -14,13 +14,25 @@ use crate::tree::Tree;
 pub const MAX_BATCH: usize = 300;
 /// Most suggestions one call may ask for.
 pub const MAX_K: usize = 50;
-/// Longest title plus tasks, in characters, that will be coded.
+/// Longest title plus tasks, in characters (Unicode scalar values), that will be coded or
+/// given suggestions: the one limit behind the CLI, the WebAssembly API, the widget and the
+/// batch page (see [`text_too_long`]).
 pub const MAX_TEXT_CHARS: usize = 10_000;
 /// Suggestions attached to an uncoded record.
 pub const UNCODED_SUGGESTIONS: usize = 3;
 /// Beam width for top-k search, as a multiple of k (and at least [`MIN_BEAM`]).
 const BEAM_PER_K: usize = 2;
 const MIN_BEAM: usize = 10;
+
+/// Whether a title and tasks are together longer than [`MAX_TEXT_CHARS`] characters. Counts
+/// no further than the limit, so a text of any size is judged in bounded time.
+pub fn text_too_long(title: &str, tasks: &str) -> bool {
+    // A character takes at least one byte: a text of at most the limit in bytes is within it.
+    if title.len().saturating_add(tasks.len()) <= MAX_TEXT_CHARS {
+        return false;
+    }
+    title.chars().chain(tasks.chars()).nth(MAX_TEXT_CHARS).is_some()
+}
 
 thread_local! {
     /// Each thread's accumulator for [`NodeScorer::prepare`], reused from text to text.
@@ -36,6 +48,25 @@ fn with_prepared<R>(model: &QuantisedModel, x: &Features, f: impl FnOnce(&Prepar
         Ok(mut scratch) => f(&model.prepare(x, &mut scratch)),
         Err(_) => f(&model.prepare(x, &mut ScoreScratch::default())),
     })
+}
+
+/// Refuses a suggestion request whose `k` or text is out of bounds.
+fn check_request(title: &str, tasks: &str, k: usize) -> Result<(), CodeError> {
+    if k == 0 || k > MAX_K {
+        return Err(CodeError::BadK { k, max: MAX_K });
+    }
+    if text_too_long(title, tasks) {
+        return Err(CodeError::TextTooLong { max: MAX_TEXT_CHARS });
+    }
+    Ok(())
+}
+
+/// Refuses a synchronous batch of more than [`MAX_BATCH`] records.
+pub fn check_batch_len(len: usize) -> Result<(), CodeError> {
+    if len > MAX_BATCH {
+        return Err(CodeError::BatchTooLarge { len, max: MAX_BATCH });
+    }
+    Ok(())
 }
 
 /// A model pack, loaded and checked, ready to code text. Cheap to share across threads.
@@ -139,9 +170,7 @@ impl Coder {
 
     /// The `k` most likely occupations for the text, best first.
     pub fn suggest(&self, title: &str, tasks: &str, k: usize) -> Result<Vec<Suggestion>, CodeError> {
-        if k == 0 || k > MAX_K {
-            return Err(CodeError::BadK { k, max: MAX_K });
-        }
+        check_request(title, tasks, k)?;
         let x = self.features(title, tasks);
         if x.is_empty() {
             return Ok(Vec::new());
@@ -152,9 +181,7 @@ impl Coder {
     /// The `k` most likely occupations inside group `code` (any level), best first, with
     /// confidences over the whole path: the follow-up question when only the group is sure.
     pub fn suggest_within(&self, code: &str, title: &str, tasks: &str, k: usize) -> Result<Vec<Suggestion>, CodeError> {
-        if k == 0 || k > MAX_K {
-            return Err(CodeError::BadK { k, max: MAX_K });
-        }
+        check_request(title, tasks, k)?;
         let tree = self.model.tree();
         let node = tree.find(code).filter(|&n| n != Tree::ROOT).ok_or_else(|| CodeError::UnknownCode {
             code: code.to_string(),
@@ -184,7 +211,7 @@ impl Coder {
     /// labels or paths copied out): batch coding renders its rows straight from this.
     pub fn decide(&self, title: &str, tasks: &str) -> Coding {
         let uncoded = |reason, suggestions| Coding::Uncoded { reason, suggestions };
-        if title.chars().count() + tasks.chars().count() > MAX_TEXT_CHARS {
+        if text_too_long(title, tasks) {
             return uncoded(UncodedReason::TooLong, Vec::new());
         }
         FEATURES.with(|cell| match cell.try_borrow_mut() {
@@ -266,7 +293,7 @@ impl Coder {
             return uncoded(UncodedReason::UnknownSourceCode, Vec::new());
         };
         let tree = self.model.tree();
-        if title.chars().count() + tasks.chars().count() > MAX_TEXT_CHARS {
+        if text_too_long(title, tasks) {
             return uncoded(UncodedReason::TooLong, Vec::new());
         }
         let x = self.features(title, tasks);
@@ -296,9 +323,7 @@ impl Coder {
 
     /// What [`Coder::code_batch`] decides, as positions in the tree (see [`Coder::decide`]).
     pub fn decide_batch(&self, records: &[Record]) -> Result<Vec<Coding>, CodeError> {
-        if records.len() > MAX_BATCH {
-            return Err(CodeError::BatchTooLarge { len: records.len(), max: MAX_BATCH });
-        }
+        check_batch_len(records.len())?;
         Ok(records.iter().map(|r| self.decide(&r.title, &r.tasks)).collect())
     }
 

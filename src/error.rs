@@ -36,6 +36,8 @@ pub enum CodeError {
     BadK { k: usize, max: usize },
     #[error("{code:?} is not a code of {classification}; pass a group or occupation code of the loaded classification")]
     UnknownCode { code: String, classification: String },
+    #[error("title and tasks together are longer than {max} characters; shorten them (a job title and a sentence or two about the tasks is enough)")]
+    TextTooLong { max: usize },
     #[error("batch has {len} records but synchronous batches take at most {max}; use the streaming batch coder (`occupation-coder code` or the batch page) for larger files")]
     BatchTooLarge { len: usize, max: usize },
 }

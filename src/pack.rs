@@ -26,6 +26,15 @@ pub const OLDEST_READABLE_VERSION: u16 = 1;
 pub const EXTENSION: &str = "ocpk";
 /// Refuse absurd header sizes before allocating for them.
 const MAX_HEADER_LEN: u32 = 1 << 20;
+/// Longest character n-gram a pack may ask for: a title word of `n` characters gives about
+/// `n * (hi - lo + 1)` grams of up to `hi` bytes each, so an unbounded `hi` would make one long
+/// word cost the square of its length to featurise. The packs use 3 and 4.
+pub const MAX_CHAR_NGRAM: u8 = 8;
+/// Largest magnitude of a temperature, dequantisation scale, bias or feature block weight.
+/// Within it no decision value, times its temperature, can overflow an `f32` (features are
+/// L2-normalised per block and weights are 8-bit), so every probability is a number. The
+/// shipped packs' temperatures reach 100, their scales 0.03 and their biases about 1.
+pub const MAX_PARAMETER: f32 = 1e6;
 const PREFIX_LEN: usize = 4 + 2 + 4;
 
 /// What a reader must know before it decodes the payload.
@@ -174,7 +183,31 @@ pub fn read_pack(bytes: &[u8]) -> Result<(PackHeader, PackPayload), PackError> {
     } else {
         postcard::from_bytes(body).map_err(bad)?
     };
+    check_numbers(&payload)?;
     Ok((header, payload))
+}
+
+/// Refuses numbers that would turn probabilities into NaN or invert them: a temperature that
+/// is not positive, and a temperature, scale or bias beyond [`MAX_PARAMETER`]. (Numbers that
+/// are not finite at all are refused where the model is built from the records, with what
+/// else a record must satisfy.)
+fn check_numbers(payload: &PackPayload) -> Result<(), PackError> {
+    let beyond = |v: f32| v.is_finite() && v.abs() > MAX_PARAMETER;
+    for r in &payload.classifiers {
+        if r.temperature <= 0.0 || beyond(r.temperature) {
+            return Err(PackError::Invalid(format!(
+                "classifier of node {}: temperature {} is not in (0, {MAX_PARAMETER}]",
+                r.node, r.temperature
+            )));
+        }
+        if beyond(r.scale) || r.bias.iter().copied().any(beyond) {
+            return Err(PackError::Invalid(format!(
+                "classifier of node {}: a scale or bias is more than {MAX_PARAMETER} from 0",
+                r.node
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn split(bytes: &[u8]) -> Result<(PackHeader, &[u8]), PackError> {
@@ -248,8 +281,18 @@ fn check_compatible(header: &PackHeader) -> Result<(), PackError> {
     }
     // A non-finite weight would turn every probability into NaN (and the codes into guesses).
     let w = header.features.block_weights;
-    if ![w.title_words, w.title_chars, w.task_words, w.any_words].iter().all(|v| v.is_finite() && *v >= 0.0) {
+    let w = [w.title_words, w.title_chars, w.task_words, w.any_words];
+    if !w.iter().all(|v| v.is_finite() && *v >= 0.0) {
         return Err(PackError::Invalid("feature block weights must be finite and non-negative".into()));
+    }
+    if w.iter().any(|v| *v > MAX_PARAMETER) {
+        return Err(PackError::Invalid(format!("feature block weights must be at most {MAX_PARAMETER}")));
+    }
+    let (lo, hi) = header.features.char_ngrams;
+    if lo > 0 && !(lo <= hi && hi <= MAX_CHAR_NGRAM) {
+        return Err(PackError::Invalid(format!(
+            "character n-grams of {lo} to {hi} characters; this reader takes lengths from 1 up to {MAX_CHAR_NGRAM}, the first no more than the second"
+        )));
     }
     Ok(())
 }
