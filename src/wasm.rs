@@ -5,12 +5,13 @@
 //! Every failure leaves through [`throw`], which makes a JavaScript `Error` whose `message`
 //! is the Rust error's Display text and whose `code` names the error kind.
 
-use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, JsString, Object, Promise, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::coder::{check_batch_len, MAX_BATCH, MAX_K, MAX_TEXT_CHARS};
 use crate::error::{CodeError, PackError};
 use crate::result::Record;
 use crate::Coder;
@@ -98,12 +99,23 @@ export interface ModelInfo {
   recodesFrom: string | null;
 }
 
+/** The bounds every call is held to (`limits()`). */
+export interface Limits {
+  /** Most records `codeBatch` and `codeFields` take in one call. */
+  maxBatch: number;
+  /** Most suggestions `suggest` and `suggestWithin` give. */
+  maxK: number;
+  /** Longest title plus tasks, in characters (code points): longer records are uncoded with
+   * reason `too-long`, and `suggest` / `suggestWithin` throw `TEXT_TOO_LONG`. */
+  maxTextChars: number;
+}
+
 /** The `code` property of every Error thrown by this module. */
 export type OccupationCoderErrorCode =
   | "PACK_TOO_SHORT" | "PACK_BAD_MAGIC" | "PACK_UNSUPPORTED_VERSION" | "PACK_TRUNCATED"
   | "PACK_TRAILING_BYTES" | "PACK_CHECKSUM_MISMATCH" | "PACK_BAD_HEADER" | "PACK_BAD_PAYLOAD"
   | "PACK_INCOMPATIBLE" | "PACK_INVALID"
-  | "BAD_K" | "BATCH_TOO_LARGE" | "UNKNOWN_CODE" | "BAD_INPUT"
+  | "BAD_K" | "BATCH_TOO_LARGE" | "TEXT_TOO_LONG" | "UNKNOWN_CODE" | "BAD_INPUT"
   | "FETCH_FAILED" | "FETCH_HTTP_STATUS" | "INTERNAL";
 
 /** Every exception thrown by this module is an Error with a `code`. */
@@ -138,6 +150,7 @@ fn code_code(e: &CodeError) -> &'static str {
     match e {
         CodeError::BadK { .. } => "BAD_K",
         CodeError::BatchTooLarge { .. } => "BATCH_TOO_LARGE",
+        CodeError::TextTooLong { .. } => "TEXT_TOO_LONG",
         CodeError::UnknownCode { .. } => "UNKNOWN_CODE",
     }
 }
@@ -217,9 +230,55 @@ fn record_from_js(value: JsValue, at: Option<usize>) -> Result<Record, Failure> 
             js_display(&value)
         )));
     }
-    let r: RecordIn = serde_wasm_bindgen::from_value(value)
+    let r: RecordIn = serde_wasm_bindgen::from_value(without_oversized_text(value))
         .map_err(|e| Failure::Input(format!("{where_} is not valid: {}", js_message(&e.into()))))?;
     Ok(Record { id: r.id, title: r.title, tasks: r.tasks.unwrap_or_default() })
+}
+
+/// More UTF-16 code units than this and a string certainly holds more than
+/// [`MAX_TEXT_CHARS`] characters (a character takes one or two units).
+const MAX_TEXT_UNITS: u32 = 2 * MAX_TEXT_CHARS as u32;
+
+/// Whether `value` is a string too long to code whatever it holds (see [`MAX_TEXT_UNITS`]).
+fn oversized(value: &JsValue) -> bool {
+    value.dyn_ref::<JsString>().is_some_and(|s| s.length() > MAX_TEXT_UNITS)
+}
+
+/// What takes the place of a string [`oversized`] finds: it is not copied into WebAssembly
+/// memory (which grows to hold it and never shrinks) but replaced by a text the coder judges
+/// too long in the same way, by [`crate::coder::text_too_long`].
+fn too_long_stand_in() -> String {
+    " ".repeat(MAX_TEXT_CHARS + 1)
+}
+
+/// `record`, or a shallow copy of it whose oversized `title` or `tasks` is the stand-in.
+fn without_oversized_text(record: JsValue) -> JsValue {
+    let get = |name: &str| Reflect::get(&record, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let (title, tasks) = (get("title"), get("tasks"));
+    if !oversized(&title) && !oversized(&tasks) {
+        return record;
+    }
+    let copy = Object::assign(&Object::new(), record.unchecked_ref());
+    for (name, value) in [("title", title), ("tasks", tasks)] {
+        if oversized(&value) {
+            // Setting a data property on a fresh plain object cannot fail.
+            let _ = Reflect::set(&copy, &JsValue::from_str(name), &JsValue::from_str(&too_long_stand_in()));
+        }
+    }
+    copy.into()
+}
+
+/// The bounds every call is held to: `{ maxBatch: 300, maxK: 50, maxTextChars: 10000 }`.
+#[wasm_bindgen(unchecked_return_type = "Limits")]
+pub fn limits() -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Limits {
+        max_batch: usize,
+        max_k: usize,
+        max_text_chars: usize,
+    }
+    to_js(&Limits { max_batch: MAX_BATCH, max_k: MAX_K, max_text_chars: MAX_TEXT_CHARS }).map_err(throw)
 }
 
 /// A loaded model pack that codes job titles and tasks to occupation codes.
@@ -392,10 +451,14 @@ fn js_display(value: &JsValue) -> String {
     }
 }
 
-/// A JavaScript string argument; `undefined` and `null` are "" when `optional`.
+/// A JavaScript string argument; `undefined` and `null` are "" when `optional`. An
+/// [`oversized`] string comes back as the stand-in, which the coder refuses as too long.
 fn string_from_js(value: &JsValue, name: &str, optional: bool) -> Result<String, Failure> {
     if optional && (value.is_undefined() || value.is_null()) {
         return Ok(String::new());
+    }
+    if oversized(value) {
+        return Ok(too_long_stand_in());
     }
     value.as_string().ok_or_else(|| Failure::Input(format!("{name} must be a string, got {}", js_display(value))))
 }
@@ -412,6 +475,8 @@ fn records_from_js(value: JsValue) -> Result<Vec<Record>, Failure> {
         )));
     }
     let array: Array = value.unchecked_into();
+    // Before any record is converted: an array of a million records is refused at once.
+    check_batch_len(array.length() as usize)?;
     array.iter().enumerate().map(|(i, v)| record_from_js(v, Some(i))).collect()
 }
 

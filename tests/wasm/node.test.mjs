@@ -15,11 +15,12 @@ import {
 let wasm; // the module's exports
 let packs; // classification -> bytes
 let coders; // classification -> OccupationCoder
+let exports; // the WebAssembly instance's exports (its memory among them)
 
 before(async () => {
   requireBuilt();
   wasm = await import(pathToFileURL(path.join(REPO, PKG_JS)).href);
-  wasm.initSync({ module: readFileSync(path.join(REPO, PKG_WASM)) });
+  exports = wasm.initSync({ module: readFileSync(path.join(REPO, PKG_WASM)) });
   packs = {};
   coders = {};
   for (const [name, file] of Object.entries(PACKS)) {
@@ -172,6 +173,68 @@ describe('OSCA 2024 pack', () => {
     checkThrown(thrown(() => wasm.OccupationCoder.fromBytes('www/models/osca2024.ocpk')), 'BAD_INPUT', /Uint8Array, got the string/);
     // ...and the coder still works.
     checkSuggestions(c.suggest('brickie', '', 5), 5);
+  });
+});
+
+describe('limits and long texts', () => {
+  const chars = (s) => [...s].length;
+
+  test('limits() gives the bounds every call is held to', () => {
+    assert.deepEqual(wasm.limits(), { maxBatch: 300, maxK: 50, maxTextChars: 10000 });
+  });
+
+  test('one text limit: code and codeFields say too-long, suggest and suggestWithin throw TEXT_TOO_LONG', () => {
+    const c = coders.osca2024;
+    const { maxTextChars: max } = wasm.limits();
+    // Characters, not UTF-16 units: a brick emoji is two units. 10,001 of them is the first
+    // length screened before it is copied into WebAssembly memory (over 20,000 units).
+    for (const unit of ['a', 'é', '🧱']) {
+      for (const [title, tasks] of [[unit.repeat(max), ''], ['', unit.repeat(max)], [unit.repeat(max / 2), unit.repeat(max / 2)]]) {
+        const where = `${chars(title)} + ${chars(tasks)} of ${unit}`;
+        assert.notEqual(c.code({ title, tasks }).reason, 'too-long', `${where}: at the limit`);
+        c.suggest(title, tasks, 3);
+        c.suggestWithin('3', title, tasks, 3);
+        for (const [t, k] of [[title + unit, tasks], [title, tasks + unit]]) {
+          const r = c.code({ id: 'x', title: t, tasks: k });
+          checkUncoded(r, 'too-long');
+          assert.equal(r.id, 'x');
+          assert.deepEqual(c.codeFields([{ title: t, tasks: k }]), ['', '', '', '', 'uncoded', 'too-long', '']);
+          assert.equal(c.recode('261313', { title: t, tasks: k }).reason, 'too-long');
+          checkThrown(thrown(() => c.suggest(t, k, 3)), 'TEXT_TOO_LONG', /longer than 10000 characters; shorten them/);
+          checkThrown(thrown(() => c.suggestWithin('3', t, k, 3)), 'TEXT_TOO_LONG', /longer than 10000 characters/);
+        }
+      }
+    }
+    // A bad k is still a bad k.
+    checkThrown(thrown(() => c.suggest('a'.repeat(max + 1), '', 0)), 'BAD_K', /got 0/);
+    // Bad shapes are still reported as such when a field is long.
+    checkThrown(thrown(() => c.code({ title: 'x'.repeat(3 * max), tasks: 5 })), 'BAD_INPUT', /invalid type/);
+    checkThrown(thrown(() => c.code({ tasks: 'x'.repeat(3 * max) })), 'BAD_INPUT', /missing field `title`/);
+  });
+
+  test('a huge text is judged without growing WebAssembly memory', () => {
+    const c = coders.osca2024;
+    const huge = 'brickie '.repeat(8 << 20); // 64 MiB
+    const before = exports.memory.buffer.byteLength;
+    checkThrown(thrown(() => c.suggest(huge)), 'TEXT_TOO_LONG', /shorten/);
+    checkThrown(thrown(() => c.suggestWithin('3', 'brickie', huge)), 'TEXT_TOO_LONG', /shorten/);
+    checkUncoded(c.code({ title: 'brickie', tasks: huge }), 'too-long');
+    assert.deepEqual(c.codeBatch([{ title: huge }, { title: '' }]).map((r) => r.reason), ['too-long', 'empty']);
+    const grew = exports.memory.buffer.byteLength - before;
+    assert.ok(grew < 4 << 20, `memory grew by ${grew} bytes`);
+    checkSuggestions(c.suggest('brickie', '', 5), 5);
+  });
+
+  test('a batch over the limit is refused before its records are read', () => {
+    const c = coders.osca2024;
+    // Record 300 is malformed: BATCH_TOO_LARGE, not BAD_INPUT, says the length came first.
+    const records = [...Array.from({ length: 300 }, () => ({ title: 'brickie' })), { title: 42 }];
+    checkThrown(thrown(() => c.codeBatch(records)), 'BATCH_TOO_LARGE', /301 records/);
+    checkThrown(thrown(() => c.codeFields(records)), 'BATCH_TOO_LARGE', /301 records/);
+    const million = new Array(1_000_000).fill({ title: 'brickie' });
+    const start = performance.now();
+    checkThrown(thrown(() => c.codeFields(million)), 'BATCH_TOO_LARGE', /1000000 records/);
+    assert.ok(performance.now() - start < 100, `refused in ${performance.now() - start} ms`);
   });
 });
 
@@ -332,6 +395,9 @@ describe('module surface', () => {
       'export interface CodeResult {',
       'export interface ModelInfo {',
       'export interface OccupationCoderError extends Error {',
+      'export function limits(): Limits;',
+      'export interface Limits {',
+      '| "TEXT_TOO_LONG"',
       'free(): void;',
     ]) {
       assert.ok(dts.includes(s), `occupation_coder.d.ts declares ${s}`);
