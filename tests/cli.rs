@@ -179,3 +179,119 @@ fn multi_chunk_inputs_keep_every_row_in_order_in_both_formats() {
         assert_eq!(errors, bad, "{name}");
     }
 }
+
+/// A fresh empty directory for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("occ-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Names of the files in `dir`, sorted.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+/// The output is written beside the target and renamed over it only when the run succeeds:
+/// a fatal error leaves an existing output as it was and no new or temporary file behind.
+/// Writing over the input (which used to empty it before reading it) is refused.
+#[test]
+fn a_failed_run_leaves_the_output_as_it_was_and_the_input_is_never_overwritten() {
+    let dir = temp_dir("atomic");
+    let p = pack();
+    let input = dir.join("in.csv");
+    let rows = "id,title\n1,brickie\n2,retired\n";
+    std::fs::write(&input, rows).unwrap();
+    let arg = |p: &std::path::Path| p.to_str().unwrap().to_string();
+
+    // Coding a file onto itself: refused before anything is written; the input is intact.
+    let (ok, _, err) = run(&["code", "--pack", &arg(&p), "--input", &arg(&input), "--output", &arg(&input)]);
+    assert!(!ok && err.contains("is the input file"), "{err}");
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), rows);
+    // ...also through a symbolic link.
+    #[cfg(unix)]
+    {
+        let link = dir.join("link.csv");
+        std::os::unix::fs::symlink(&input, &link).unwrap();
+        let (ok, _, err) = run(&["code", "--pack", &arg(&p), "--input", &arg(&input), "--output", &arg(&link)]);
+        assert!(!ok && err.contains("is the input file"), "{err}");
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), rows);
+        std::fs::remove_file(&link).unwrap();
+    }
+
+    // An input that fails to read (a directory) after the output is opened.
+    let old = dir.join("old.csv");
+    std::fs::write(&old, "previous results\n").unwrap();
+    let (ok, _, err) = run(&["code", "--pack", &arg(&p), "--input", &arg(&dir), "--output", &arg(&old)]);
+    assert!(!ok && err.contains("cannot read input"), "{err}");
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), "previous results\n", "the old output is untouched");
+    let (ok, _, _) = run(&["code", "--pack", &arg(&p), "--input", &arg(&dir), "--output", &arg(&dir.join("new.csv"))]);
+    assert!(!ok);
+    assert_eq!(listing(&dir), ["in.csv", "old.csv"], "no new or temporary file is left");
+
+    // A run that succeeds replaces the old output, keeping its permissions, and leaves no
+    // temporary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let (ok, _, err) = run(&["code", "--pack", &arg(&p), "--input", &arg(&input), "--output", &arg(&old)]);
+    assert!(ok, "{err}");
+    let out = std::fs::read_to_string(&old).unwrap();
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(out.starts_with("id,title,code,"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&old).unwrap().permissions().mode() & 0o777, 0o640);
+    }
+    assert_eq!(listing(&dir), ["in.csv", "old.csv"]);
+
+    // Devices are written as they are (no file is renamed over /dev/null).
+    #[cfg(unix)]
+    {
+        let (ok, _, err) = run(&["code", "--pack", &arg(&p), "--input", &arg(&input), "--output", "/dev/null"]);
+        assert!(ok, "{err}");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    }
+}
+
+/// A JSON Lines line longer than the row limit (a file with no line breaks, say) is an error
+/// row and the lines after it are coded: the reader keeps at most the limit of a line in memory.
+#[test]
+fn an_over_long_json_line_is_an_error_row_and_the_next_lines_are_coded() {
+    let dir = temp_dir("jsonl-long");
+    let input = dir.join("in.jsonl");
+    let long = format!("{{\"id\":\"1\",\"title\":\"{}\"}}\r\n", "a".repeat(3 << 20));
+    let text = format!("{long}{{\"id\":\"2\",\"title\":\"retired\"}}\r\n\n{}", "x".repeat(2 << 20));
+    std::fs::write(&input, text).unwrap();
+    let (ok, out, err) = run(&["code", "--pack", pack().to_str().unwrap(), "--input", input.to_str().unwrap(), "--output", "-"]);
+    assert!(ok, "{err}");
+    assert!(err.contains("3 rows") && err.contains("2 errors"), "summary: {err}");
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    for (v, n) in [(&lines[0], 1), (&lines[2], 4)] {
+        assert_eq!(v["status"], "error");
+        let reason = v["reason"].as_str().unwrap();
+        assert_eq!(reason, format!("line {n}: line longer than 1048576 bytes (a missing line break?); skipped to its end"));
+        assert_eq!(v["input"].as_str().unwrap().len(), 1 << 20, "the first 1 MiB of the line is kept");
+    }
+    assert_eq!((lines[1]["id"].as_str(), lines[1]["status"].as_str()), (Some("2"), Some("coded")));
+}
+
+/// `suggest` holds the same text limit as `code`, with a message saying what to do.
+#[test]
+fn suggest_refuses_a_text_over_the_limit() {
+    let long = "a".repeat(occupation_coder::MAX_TEXT_CHARS + 1);
+    let (ok, _, err) = run(&["suggest", "--pack", pack().to_str().unwrap(), &long]);
+    assert!(!ok);
+    assert!(err.contains("longer than 10000 characters; shorten them"), "{err}");
+    let (ok, out, err) = run(&["suggest", "--pack", pack().to_str().unwrap(), &long[1..], "--json"]);
+    assert!(ok, "{err}");
+    assert!(out.trim_start().starts_with('['), "{out}");
+}

@@ -3,9 +3,9 @@
 //! error row when the row itself is malformed. Only unreadable files or failed writes stop
 //! the run.
 
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -217,11 +217,7 @@ pub fn run(args: &CodeArgs) -> Result<()> {
         let size = f.metadata().ok().map(|m| m.len());
         (Box::new(f), size)
     };
-    let output: Box<dyn Write> = if args.output.as_os_str() == "-" {
-        Box::new(io::stdout().lock())
-    } else {
-        Box::new(File::create(&args.output).with_context(|| format!("cannot create output {}", args.output.display()))?)
-    };
+    let (output, pending) = open_output(&args.output, &args.input)?;
     let progress = progress_bar(size, args.quiet);
     let start = Instant::now();
     let counted = CountingReader { inner: input, progress: progress.clone() };
@@ -229,10 +225,92 @@ pub fn run(args: &CodeArgs) -> Result<()> {
         Format::Csv => code_csv(&coder, args, counted, BufWriter::with_capacity(1 << 20, output))?,
         Format::Jsonl => code_jsonl(&coder, args, counted, BufWriter::with_capacity(1 << 20, output))?,
     };
+    if let Some(pending) = pending {
+        pending.commit()?;
+    }
     progress.finish_and_clear();
     summary.seconds = start.elapsed().as_secs_f64();
     summary.print();
     Ok(())
+}
+
+/// A regular output file being written: the rows go to a temporary file beside it, which
+/// [`PendingOutput::commit`] renames over it once the run has succeeded. Dropped uncommitted
+/// (a fatal error, a panic), it removes the temporary file, so a failed run leaves neither a
+/// partial output nor an emptied old one.
+struct PendingOutput {
+    temporary: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl PendingOutput {
+    fn commit(mut self) -> Result<()> {
+        fs::rename(&self.temporary, &self.target)
+            .with_context(|| format!("cannot move the finished output {} to {}", self.temporary.display(), self.target.display()))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for PendingOutput {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.temporary);
+        }
+    }
+}
+
+/// Opens where the output goes: standard output for `-`; an existing device or FIFO (e.g.
+/// `/dev/null`) as it is; otherwise a [`PendingOutput`]. Refuses to write over the input.
+fn open_output(output: &Path, input: &Path) -> Result<(Box<dyn Write>, Option<PendingOutput>)> {
+    if output.as_os_str() == "-" {
+        return Ok((Box::new(io::stdout().lock()), None));
+    }
+    let existing = fs::metadata(output).ok();
+    if existing.is_some() && input.as_os_str() != "-" && same_file(input, output) {
+        bail!(
+            "--output {} is the input file: write the coded rows to another file (the input is read while the output is written)",
+            output.display()
+        );
+    }
+    if existing.as_ref().is_some_and(|m| !m.is_file()) {
+        let file = File::create(output).with_context(|| format!("cannot open output {}", output.display()))?;
+        return Ok((Box::new(file), None));
+    }
+    // Through a symbolic link to the file it names, as writing in place would.
+    let target = match &existing {
+        Some(_) => fs::canonicalize(output).with_context(|| format!("cannot resolve output {}", output.display()))?,
+        None => output.to_path_buf(),
+    };
+    let name = target.file_name().with_context(|| format!("output {} does not name a file", output.display()))?;
+    let mut temporary_name = std::ffi::OsString::from(".");
+    temporary_name.push(name);
+    temporary_name.push(format!(".occupation-coder-{}.tmp", std::process::id()));
+    let temporary = target.with_file_name(temporary_name);
+    let file = fs::OpenOptions::new().write(true).create_new(true).open(&temporary).with_context(|| {
+        format!("cannot create output {} (rows are written to {} first, then renamed)", output.display(), temporary.display())
+    })?;
+    if let Some(m) = existing {
+        // The finished file keeps the old one's permissions.
+        let _ = file.set_permissions(m.permissions());
+    }
+    Ok((Box::new(file), Some(PendingOutput { temporary, target, committed: false })))
+}
+
+/// Whether two existing paths name the same file.
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
 }
 
 fn progress_bar(size: Option<u64>, quiet: bool) -> ProgressBar {
@@ -649,7 +727,51 @@ pub mod rfc4180 {
 
 /// JSON Lines rows read in one go: each non-blank line with its line number.
 #[derive(Default)]
-struct JsonChunk(Vec<(u64, Vec<u8>)>);
+struct JsonChunk(Vec<JsonLine>);
+
+struct JsonLine {
+    number: u64,
+    /// The line without its line break, cut to [`rfc4180::MAX_ROW_BYTES`].
+    bytes: Vec<u8>,
+    /// Whether the line was longer than that (the rest was skipped).
+    cut: bool,
+}
+
+/// Reads the next line into `line` (emptied first) without its LF or CRLF, keeping at most
+/// `max` bytes of it and skipping the rest, so a file with no line breaks cannot fill memory.
+/// Returns `None` at the end of the input, else whether the line was longer than `max`.
+fn read_line_capped<R: BufRead>(reader: &mut R, line: &mut Vec<u8>, max: usize) -> io::Result<Option<bool>> {
+    line.clear();
+    // One byte more than `max` is kept, so that a CR before the LF can be told apart.
+    let (mut dropped, mut any) = (false, false);
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        any = true;
+        let (end, found) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i, true),
+            None => (buf.len(), false),
+        };
+        let room = (max + 1).saturating_sub(line.len());
+        line.extend_from_slice(&buf[..end.min(room)]);
+        dropped |= end > room;
+        reader.consume(end + usize::from(found));
+        if found {
+            break;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    if !dropped && line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    let cut = dropped || line.len() > max;
+    line.truncate(max);
+    Ok(Some(cut))
+}
 
 impl Chunk for JsonChunk {
     fn rows(&self) -> usize {
@@ -661,20 +783,17 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
     if args.recode_column.is_some() && coder.recodes_from().is_none() {
         bail!("--recode-column needs a pack that can recode (the OSCA 2024 pack recodes ANZSCO 2022 codes)");
     }
-    let mut lines = BufReader::with_capacity(1 << 20, input).split(b'\n');
-    let mut line_no = 0u64;
+    let mut reader = BufReader::with_capacity(1 << 20, input);
+    let mut number = 0u64;
+    let mut bytes = Vec::new();
     let read_chunk = |chunk: &mut JsonChunk| -> Result<()> {
         chunk.0.clear();
-        for l in lines.by_ref() {
-            line_no += 1;
-            let mut l = l.context("cannot read input")?;
-            if l.last() == Some(&b'\r') {
-                l.pop();
-            }
-            if l.iter().all(u8::is_ascii_whitespace) {
+        while let Some(cut) = read_line_capped(&mut reader, &mut bytes, rfc4180::MAX_ROW_BYTES).context("cannot read input")? {
+            number += 1;
+            if !cut && bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            chunk.0.push((line_no, l));
+            chunk.0.push(JsonLine { number, bytes: bytes.clone(), cut });
             if chunk.0.len() == CHUNK {
                 break;
             }
@@ -682,8 +801,8 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
         Ok(())
     };
     let render = |chunk: &JsonChunk, i: usize, text: &mut String, numbers: &mut String| {
-        let (n, bytes) = &chunk.0[i];
-        let (tally, line) = code_json_line(coder, args, *n, bytes, numbers);
+        let JsonLine { number, bytes, cut } = &chunk.0[i];
+        let (tally, line) = code_json_line(coder, args, *number, bytes, *cut, numbers);
         text.push_str(&line);
         text.push('\n');
         tally
@@ -691,10 +810,15 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
     pipeline(read_chunk, render, &mut output)
 }
 
-fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8], numbers: &mut String) -> (Tally, String) {
-    let parsed: Result<serde_json::Map<String, serde_json::Value>, String> = std::str::from_utf8(bytes)
-        .map_err(|_| format!("line {line}: invalid UTF-8"))
-        .and_then(|s| serde_json::from_str(s).map_err(|e| format!("line {line}: not a JSON object: {e}")));
+fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8], cut: bool, numbers: &mut String) -> (Tally, String) {
+    let text = if cut {
+        let max = rfc4180::MAX_ROW_BYTES;
+        Err(format!("line {line}: line longer than {max} bytes (a missing line break?); skipped to its end"))
+    } else {
+        std::str::from_utf8(bytes).map_err(|_| format!("line {line}: invalid UTF-8"))
+    };
+    let parsed: Result<serde_json::Map<String, serde_json::Value>, String> =
+        text.and_then(|s| serde_json::from_str(s).map_err(|e| format!("line {line}: not a JSON object: {e}")));
     let (mut obj, outcome) = match parsed {
         Ok(obj) => {
             let text = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(str::to_string);
