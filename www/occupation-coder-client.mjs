@@ -1,5 +1,24 @@
 // The page's side of the one module Web Worker (occupation-coder-worker.mjs) that owns
 // the WebAssembly module and the loaded packs, shared by every <occupation-coder> on a page.
+// A worker that fails (a WebAssembly trap, which may leave the module's memory inconsistent,
+// or an uncaught error) is terminated; the next call starts a fresh one, which loads the pack
+// again, so one failure never disables the widget for the rest of the visit.
+
+/** Longest title plus tasks, in characters (code points), that the coder takes: the
+ * WebAssembly module's `limits().maxTextChars` (tests/wasm checks that they agree). */
+export const MAX_TEXT_CHARS = 10_000;
+
+/** Whether a title and tasks are together longer than MAX_TEXT_CHARS characters, counted as
+ * the coder counts them (code points, not UTF-16 units) without copying a long text. */
+export function textTooLong(title, tasks) {
+  const units = title.length + tasks.length; // a code point is one or two units
+  if (units <= MAX_TEXT_CHARS) return false;
+  if (units > 2 * MAX_TEXT_CHARS) return true;
+  let chars = 0;
+  for (const s of [title, tasks]) for (const _ of s) if (++chars > MAX_TEXT_CHARS) return true;
+  return false;
+}
+
 let worker = null;
 let nextId = 1;
 const pending = new Map(); // request id -> { resolve, reject }
@@ -9,24 +28,33 @@ function fail(all, message) {
   all.clear();
 }
 
+/** Ends the worker and fails whatever was still waiting on it; the next call starts anew. */
+function restart(message) {
+  worker?.terminate();
+  worker = null;
+  fail(pending, message);
+}
+
 function getWorker() {
   if (worker) return worker;
-  worker = new Worker(new URL('./occupation-coder-worker.mjs', import.meta.url), {
+  const w = new Worker(new URL('./occupation-coder-worker.mjs', import.meta.url), {
     type: 'module', name: 'occupation-coder',
   });
-  worker.onmessage = ({ data }) => {
+  worker = w;
+  w.onmessage = ({ data }) => {
     const p = pending.get(data.id);
-    if (!p) return;
-    pending.delete(data.id);
-    if (data.ok) p.resolve(data.result);
-    else p.reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
+    if (p) {
+      pending.delete(data.id);
+      if (data.ok) p.resolve(data.result);
+      else p.reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
+    }
+    if (!data.ok && data.error.fatal && worker === w) restart(`occupation-coder worker restarted after: ${data.error.message}`);
   };
-  worker.onerror = (e) => {
+  w.onerror = (e) => {
     e.preventDefault();
-    fail(pending, `occupation-coder worker failed: ${e.message || 'could not start'}`);
-    worker = null;
+    if (worker === w) restart(`occupation-coder worker failed: ${e.message || 'could not start'}`);
   };
-  return worker;
+  return w;
 }
 
 /** Sends one request ({ op, ...args }) to the worker; resolves with its result. */

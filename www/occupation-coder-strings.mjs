@@ -16,6 +16,7 @@ export const DEFAULT_STRINGS = Object.freeze({
   loading: 'Loading the list of occupations…',
   loadError: 'Suggestions are not available. Type your job title and tasks; they will be coded later.',
   noResults: 'No suggestions yet. Add more words, or describe your main tasks.',
+  tooLong: 'That is too long to suggest occupations for. Shorten your job title and tasks to {max} characters or fewer.',
   countNone: 'No suggestions.',
   countOne: '1 suggestion. Use the up and down arrow keys to review it, Enter to choose.',
   countMany: '{n} suggestions. Use the up and down arrow keys to review them, Enter to choose.',
@@ -26,6 +27,7 @@ export const DEFAULT_STRINGS = Object.freeze({
   announceOther: 'Selected: none of these. What you typed will be kept.',
   change: 'Change',
   required: 'Choose an occupation from the suggestions, or “None of these”.',
+  requiredUnavailable: 'Type your job title.',
   privacy: 'Suggestions are worked out on your device. What you type stays here until you submit.',
 });
 

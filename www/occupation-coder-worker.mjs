@@ -81,6 +81,9 @@ self.onmessage = async ({ data }) => {
     if (!OPS[op]) throw new Error(`unknown op ${op}`);
     self.postMessage({ id, ok: true, result: await OPS[op](data) });
   } catch (e) {
-    self.postMessage({ id, ok: false, error: { message: String(e?.message ?? e), code: e?.code ?? 'INTERNAL' } });
+    // A trap (a Rust panic, running out of memory) may leave the module's memory inconsistent:
+    // `fatal` asks the page to replace this worker.
+    const fatal = e instanceof WebAssembly.RuntimeError;
+    self.postMessage({ id, ok: false, error: { message: String(e?.message ?? e), code: e?.code ?? (fatal ? 'WASM_TRAP' : 'INTERNAL'), fatal } });
   }
 };

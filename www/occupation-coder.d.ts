@@ -50,9 +50,9 @@ export interface OccupationCoderStrings {
   titleLabel: string; titleHint: string; tasksLabel: string; tasksHint: string;
   suggestionsHeading: string; followUpQuestion: string; followUpGroup: string; none: string;
   group: string; confidence: string; loading: string; loadError: string; noResults: string;
-  countNone: string; countOne: string; countMany: string; followUpAnnounce: string;
+  tooLong: string; countNone: string; countOne: string; countMany: string; followUpAnnounce: string;
   selected: string; selectedOther: string; announceSelected: string; announceOther: string;
-  change: string; required: string; privacy: string;
+  change: string; required: string; requiredUnavailable: string; privacy: string;
 }
 
 export declare const DEFAULT_STRINGS: Readonly<OccupationCoderStrings>;

@@ -10,7 +10,7 @@
 // element itself is the form control through ElementInternals.
 import { DEFAULT_STRINGS, format } from './occupation-coder-strings.mjs';
 import { adoptStyles } from './occupation-coder-style.mjs';
-import { call, LatestQuery } from './occupation-coder-client.mjs';
+import { call, LatestQuery, MAX_TEXT_CHARS, textTooLong } from './occupation-coder-client.mjs';
 
 export { DEFAULT_STRINGS } from './occupation-coder-strings.mjs';
 
@@ -45,6 +45,7 @@ export class OccupationCoderElement extends HTMLElement {
   #seq = 0;
   #modelPromise = null;
   #info = null;
+  #tooLong = false; // the text is over the coder's limit: no query, a message instead
   #announceTimer = 0;
   #query = new LatestQuery((r, seq) => this.#showResult(r, seq), (e) => this.#showError(e));
 
@@ -132,6 +133,7 @@ export class OccupationCoderElement extends HTMLElement {
         if (url !== this.#modelUrl()) return this.load(); // the attributes changed meanwhile
         this.#info = info;
         this.#error = null;
+        this.#updateForm();
         this.#setState('ready');
         this.#fire('occupation-ready', { info });
         if (this.#open || this.#wantsList()) this.#render();
@@ -152,6 +154,7 @@ export class OccupationCoderElement extends HTMLElement {
     this.#el.tasks.value = '';
     this.#query.cancel(++this.#seq);
     this.#items = [];
+    this.#tooLong = false;
     this.#close();
     const had = this.#selection;
     this.#setSelection(null);
@@ -278,6 +281,7 @@ export class OccupationCoderElement extends HTMLElement {
       this.#fire('occupation-clear', {});
     }
     this.#updateForm();
+    this.#tooLong = false;
     if (!this.#wantsList()) {
       this.#query.cancel(seq);
       this.#items = [];
@@ -285,15 +289,28 @@ export class OccupationCoderElement extends HTMLElement {
       return;
     }
     if (this.#selection) return; // tasks typed after choosing: keep the choice
+    const title = this.#el.title.value;
+    const tasks = this.#el.tasks.value;
+    if (textTooLong(title, tasks)) {
+      // Not sent to the worker (the coder would refuse it); "None of these" stays available.
+      this.#query.cancel(seq);
+      this.#tooLong = true;
+      this.#mode = 'suggest';
+      this.#group = null;
+      this.#items = [{ none: true }];
+      this.#active = -1;
+      if (this.#root.activeElement) this.#openList(); else this.#render();
+      this.#announce(format(this.#strings.tooLong, { max: MAX_TEXT_CHARS }));
+      return;
+    }
     if (!this.#info) this.#render(); // shows the loading message
-    this.#query.request(seq, {
-      url: this.#modelUrl(), title: this.#el.title.value, tasks: this.#el.tasks.value, k: this.#k(),
-    });
+    this.#query.request(seq, { url: this.#modelUrl(), title, tasks, k: this.#k() });
     if (!this.#modelPromise) this.load().catch(() => {});
   }
 
   #showResult(result, seq) {
     this.#error = null;
+    this.#updateForm();
     this.#mode = result.mode;
     this.#group = result.group ?? null;
     this.#items = [...result.suggestions, { none: true }];
@@ -315,6 +332,7 @@ export class OccupationCoderElement extends HTMLElement {
   #showError(e) {
     this.#items = [];
     this.#error = e;
+    this.#updateForm();
     this.#render();
     this.#fire('occupation-error', { message: e.message, code: e.code });
   }
@@ -344,7 +362,8 @@ export class OccupationCoderElement extends HTMLElement {
     e.groupLine.hidden = !followUp;
     if (followUp) e.groupLine.textContent = format(s.followUpGroup, { group: this.#group.label });
     let msg = '';
-    if (this.#error && !this.#items.length) msg = s.loadError;
+    if (this.#tooLong) msg = format(s.tooLong, { max: MAX_TEXT_CHARS });
+    else if (this.#error && !this.#items.length) msg = s.loadError;
     else if (loading && !this.#items.length) msg = s.loading;
     else if (this.#items.length === 1) msg = s.noResults;
     e.msg.textContent = msg;
@@ -465,10 +484,13 @@ export class OccupationCoderElement extends HTMLElement {
         : format(this.#strings.selected, { label: sel.label || sel.code, code: sel.code });
   }
 
-  /** Form value: name=code, name-label, name-level, name-confidence, name-status, ... (README). */
+  /** Form value: name=code, name-label, name-level, name-confidence, name-status, ... (README).
+   * While coding is unavailable (the pack or the worker failed), the typed title is the answer:
+   * status `unavailable`, and `required` asks only for a title, so the form can still be sent. */
   #updateForm() {
     const name = this.getAttribute('name');
     const sel = this.#selection;
+    const unavailable = !sel && !!this.#error;
     const title = this.#el.title.value;
     const tasks = this.#el.tasks.value;
     const state = JSON.stringify({ title, tasks, selection: sel });
@@ -479,7 +501,7 @@ export class OccupationCoderElement extends HTMLElement {
       add(`${name}-label`, sel?.label);
       add(`${name}-level`, sel && !sel.other ? sel.level : '');
       add(`${name}-confidence`, sel && !sel.other ? sel.confidence.toFixed(4) : '');
-      add(`${name}-status`, !sel ? 'none' : sel.other ? 'other' : 'chosen');
+      add(`${name}-status`, !sel ? (unavailable ? 'unavailable' : 'none') : sel.other ? 'other' : 'chosen');
       add(`${name}-classification`, this.#info?.classification ?? this.getAttribute('classification') ?? 'osca2024');
       add(`${name}-model-version`, this.#info ? `${this.#info.classificationVersion}; trainer ${this.#info.trainerVersion}` : '');
       add(`${name}-title`, title);
@@ -488,8 +510,9 @@ export class OccupationCoderElement extends HTMLElement {
     } else {
       this.#internals.setFormValue(null, state);
     }
-    if (this.hasAttribute('required') && !sel) {
-      this.#internals.setValidity({ valueMissing: true }, this.#strings.required, this.#el.title);
+    if (this.hasAttribute('required') && !sel && !(unavailable && title.trim())) {
+      const message = unavailable ? this.#strings.requiredUnavailable : this.#strings.required;
+      this.#internals.setValidity({ valueMissing: true }, message, this.#el.title);
     } else {
       this.#internals.setValidity({});
     }

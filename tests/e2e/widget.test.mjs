@@ -27,14 +27,19 @@ after(async () => {
   stopServer(server);
 });
 
-/** A fresh context and page on the survey; records every request URL made in the context. */
-async function open(query = '', options = {}) {
+/**
+ * A fresh context and page on the survey; records every request URL made in the context.
+ * Console errors go to `sink` (the list the last test checks is empty, unless a test injects
+ * faults and keeps its own); `prepare(context)` runs before the page opens (routes).
+ */
+async function open(query = '', options = {}, { sink = errors, prepare } = {}) {
   const context = await browser.newContext(options);
+  await prepare?.(context);
   const requests = [];
   context.on('request', (r) => requests.push({ url: r.url(), method: r.method() }));
   const page = await context.newPage();
   page.on('worker', (w) => w.on('console', () => {}));
-  await watchErrors(page, errors);
+  await watchErrors(page, sink);
   // Every widget event from the first moment, so a test never misses one that fires before
   // its listener could be installed (see eventAfter).
   await page.addInitScript(() => {
@@ -388,6 +393,125 @@ test('the widget JS (module + worker glue) is at most 15 kB gzipped', async () =
     'occupation-coder-client.mjs', 'occupation-coder-offline.mjs', 'occupation-coder-worker.mjs', 'occupation-coder-sw.js'];
   const total = files.reduce((n, f) => n + gzipSync(readFileSync(path.join(REPO, 'www', f))).length, 0);
   assert.ok(total <= 15 * 1024, `${total} bytes gzipped`);
+});
+
+/** The widget's visible message (the popup's message part). */
+const message = (page) => page.evaluate(() => document.querySelector('occupation-coder').shadowRoot.querySelector('[part=message]').textContent);
+const formState = (page) => page.evaluate(() => {
+  const w = document.querySelector('occupation-coder');
+  return { valueMissing: w.validity.valueMissing, message: w.validationMessage, entries: Object.fromEntries(new FormData(document.getElementById('survey'))) };
+});
+
+test('a title over the text limit shows a message, sends no query, and keeps "None of these"', async () => {
+  const { context, page } = await open();
+  try {
+    await typeTitle(page, 'brickie');
+    const input = page.locator('occupation-coder input');
+    const long = 'brickie '.repeat(1250) + 'x'; // 10,001 characters
+    const from = await mark(page);
+    await input.fill(long);
+    await page.waitForFunction(() => /too long/.test(document.querySelector('occupation-coder')
+      .shadowRoot.querySelector('[part=message]').textContent), null, { timeout: 5000 });
+    assert.match(await message(page), /10000 characters or fewer/);
+    const opts = await options(page);
+    assert.equal(opts.length, 1);
+    assert.match(opts[0].text, /None of these/);
+    // The polite live region says so too.
+    await page.waitForFunction(() => /too long/.test(document.querySelector('occupation-coder')
+      .shadowRoot.querySelector('[role=status]').textContent), null, { timeout: 3000 });
+    // One character fewer is within the limit and is queried.
+    const within = long.slice(0, -1);
+    await input.press('Backspace');
+    const d = await eventAfter(page, from, 'occupation-suggestions', { title: within });
+    assert.equal(d.title.length, 10_000);
+    const types = await page.evaluate((from) => window.__events.slice(from).filter((e) => e.type === 'occupation-suggestions').map((e) => e.detail.title.length), from);
+    assert.ok(!types.includes(10_001), `no query for the long title: ${types}`);
+    // Over the limit again, "None of these" keeps what was typed.
+    await input.press('x');
+    await page.waitForFunction(() => /too long/.test(document.querySelector('occupation-coder')
+      .shadowRoot.querySelector('[part=message]').textContent), null, { timeout: 5000 });
+    await page.locator('occupation-coder [role=option]', { hasText: 'None of these' }).click();
+    const f = await formState(page);
+    assert.equal(f.valueMissing, false);
+    assert.equal(f.entries['occupation-status'], 'other');
+    assert.equal(f.entries['occupation-title'].length, 10_001);
+  } finally {
+    await context.close();
+  }
+});
+
+test('when the pack cannot load, a required widget takes the typed title (status unavailable); it recovers when the pack loads', async () => {
+  const sink = [];
+  let block = true;
+  const { context, page } = await open('', { serviceWorkers: 'block' }, {
+    sink,
+    prepare: (c) => c.route('**/models/osca2024.ocpk', (route) => (block ? route.fulfill({ status: 503, body: 'down' }) : route.continue())),
+  });
+  try {
+    const input = page.locator('occupation-coder input');
+    const from = await mark(page);
+    await input.click();
+    await input.pressSequentially('brickie');
+    const e = await eventAfter(page, from, 'occupation-error');
+    assert.equal(e.code, 'FETCH_HTTP_STATUS');
+    await page.waitForFunction(() => /not available/.test(document.querySelector('occupation-coder')
+      .shadowRoot.querySelector('[part=message]').textContent), null, { timeout: 5000 });
+    let f = await formState(page);
+    assert.equal(f.valueMissing, false, 'the typed title answers the question');
+    assert.equal(f.entries['occupation-status'], 'unavailable');
+    assert.equal(f.entries.occupation, '');
+    assert.equal(f.entries['occupation-title'], 'brickie');
+    await input.fill('');
+    f = await formState(page);
+    assert.equal(f.valueMissing, true);
+    assert.equal(f.message, 'Type your job title.');
+    // The pack comes back: the next input loads it and suggestions follow; a choice is needed again.
+    block = false;
+    const d = await typeTitle(page, 'brickie');
+    assert.ok(d.count > 0);
+    f = await formState(page);
+    assert.equal(f.entries['occupation-status'], 'none');
+    assert.equal(f.valueMissing, true);
+    assert.match(f.message, /Choose an occupation/);
+    assert.ok(sink.every((m) => /503|Failed to load resource|service ?worker|OFFLINE|offline/i.test(m)), sink.join('\n'));
+  } finally {
+    await context.close();
+  }
+});
+
+test('a WebAssembly trap in the worker replaces the worker; the next input is coded by a fresh one', async () => {
+  const sink = [];
+  const workers = [];
+  const { context, page } = await open('', { serviceWorkers: 'block' }, {
+    sink,
+    // Fault injection: the module's code() traps for one title, as a Rust panic would.
+    prepare: (c) => c.route('**/pkg/occupation_coder.js', async (route) => {
+      const response = await route.fetch();
+      const body = `${await response.text()}
+const injectedCode = OccupationCoder.prototype.code;
+OccupationCoder.prototype.code = function (record) {
+  if (record?.title === 'crash now') throw new WebAssembly.RuntimeError('unreachable (injected by the test)');
+  return injectedCode.call(this, record);
+};
+`;
+      await route.fulfill({ response, body });
+    }),
+  });
+  page.on('worker', (w) => workers.push(w.url()));
+  try {
+    await page.locator('occupation-coder input').click();
+    assert.ok((await typeTitle(page, 'brickie')).count > 0);
+    const from = await mark(page);
+    await page.locator('occupation-coder input').fill('crash now');
+    const e = await eventAfter(page, from, 'occupation-error');
+    assert.equal(e.code, 'WASM_TRAP');
+    assert.match(e.message, /unreachable/);
+    const d = await typeTitle(page, 'brickie');
+    assert.ok(d.count > 0, 'suggestions from the fresh worker');
+    assert.equal(workers.filter((u) => u.endsWith('/occupation-coder-worker.mjs')).length, 2, workers.join(', '));
+  } finally {
+    await context.close();
+  }
 });
 
 test('no console errors or CSP violations on any page', () => {

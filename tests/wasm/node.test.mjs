@@ -212,6 +212,23 @@ describe('limits and long texts', () => {
     checkThrown(thrown(() => c.code({ tasks: 'x'.repeat(3 * max) })), 'BAD_INPUT', /missing field `title`/);
   });
 
+  test("the widget's text limit is the module's, counted the same way", async () => {
+    const client = await import(pathToFileURL(path.join(REPO, 'www/occupation-coder-client.mjs')).href);
+    const { maxTextChars: max } = wasm.limits();
+    assert.equal(client.MAX_TEXT_CHARS, max);
+    const c = coders.osca2024;
+    for (const unit of ['a', 'é', '🧱', '\u{FDFA}']) {
+      for (const n of [max - 1, max, max + 1, 2 * max]) {
+        for (const split of [0, 1, n >> 1]) {
+          const [title, tasks] = [unit.repeat(split), unit.repeat(n - split)];
+          const rust = c.code({ title, tasks }).reason === 'too-long';
+          assert.equal(client.textTooLong(title, tasks), rust, `${split} + ${n - split} of ${unit}`);
+          assert.equal(rust, n > max);
+        }
+      }
+    }
+  });
+
   test('a huge text is judged without growing WebAssembly memory', () => {
     const c = coders.osca2024;
     const huge = 'brickie '.repeat(8 << 20); // 64 MiB
