@@ -7,7 +7,9 @@
 //               { type: 'start', file, classification, columns: { title, tasks, id, source } }
 // Messages out: { type: 'ready', info } | { type: 'progress', rows, bytes, total, seconds }
 //               { type: 'preview', header, rows } | { type: 'done', blob, summary, seconds }
-//               { type: 'error', message }
+//               { type: 'error', op, message } (op: the message type that failed)
+// A pack or module that failed to load is loaded again when next asked for; after a failed run
+// the page replaces this worker, since a WebAssembly trap may leave the module inconsistent.
 import init, { OccupationCoder } from './pkg/occupation_coder.js';
 import { BatchCoder, OUTPUT_COLUMNS } from './batch-core.mjs';
 
@@ -21,8 +23,13 @@ const coders = new Map();
 function coderFor(classification) {
   if (!/^(osca2024|anzsco2022)$/.test(classification)) throw new Error(`unknown classification ${classification}`);
   if (!coders.has(classification)) {
-    ready ??= init();
-    coders.set(classification, ready.then(() => OccupationCoder.fromUrl(new URL(`./models/${classification}.ocpk`, import.meta.url).href)));
+    ready ??= init().catch((e) => {
+      ready = null;
+      throw e;
+    });
+    const coder = ready.then(() => OccupationCoder.fromUrl(new URL(`./models/${classification}.ocpk`, import.meta.url).href));
+    coder.catch(() => coders.delete(classification));
+    coders.set(classification, coder);
   }
   return coders.get(classification);
 }
@@ -89,6 +96,6 @@ onmessage = async (e) => {
       await run(msg);
     }
   } catch (err) {
-    postMessage({ type: 'error', message: err?.message ?? String(err) });
+    postMessage({ type: 'error', op: msg.type, message: err?.message ?? String(err) });
   }
 };

@@ -1,6 +1,7 @@
 // The batch page (www/batch.html): choose / drop / paste a CSV, pick columns, code it in a Web
 // Worker (www/batch-worker.mjs), show progress, a preview and the summary, offer the result as
-// a Blob URL download. Cancel terminates the worker; a fresh one is ready for the next run.
+// a Blob URL download. Cancel terminates the worker; a fresh one is ready for the next run. So
+// does a failed run; a worker that could not start is started again by the next Start.
 import { CsvReader } from './batch-csv.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -19,10 +20,24 @@ let lastAnnounced = 0;
 
 function newWorker() {
   worker?.terminate();
-  worker = new Worker(new URL('./batch-worker.mjs', import.meta.url), { type: 'module' });
-  worker.onmessage = (e) => onWorkerMessage(e.data);
-  worker.onerror = (e) => fail(`The coder stopped: ${e.message ?? 'unknown error'}`);
-  worker.postMessage({ type: 'load', classification: classification.value });
+  const w = new Worker(new URL('./batch-worker.mjs', import.meta.url), { type: 'module' });
+  worker = w;
+  w.onmessage = (e) => onWorkerMessage(e.data);
+  w.onerror = (e) => {
+    e.preventDefault();
+    w.terminate();
+    if (worker !== w) return;
+    worker = null; // started again by the next Start or choice of classification
+    document.body.dataset.state = 'error';
+    fail(`The coder stopped: ${e.message || 'it could not start'}. Choose Start to try again.`);
+  };
+  w.postMessage({ type: 'load', classification: classification.value });
+}
+
+/** The worker, started again if it had failed. */
+function ensureWorker() {
+  if (!worker) newWorker();
+  return worker;
 }
 
 const say = (text) => { status.textContent = text; };
@@ -70,7 +85,12 @@ function onWorkerMessage(m) {
     updateButtons();
   } else if (m.type === 'error') {
     document.body.dataset.state = 'error';
-    fail(`Could not code the file: ${m.message}`);
+    if (m.op === 'start') {
+      newWorker(); // a fresh module for the next run
+      fail(`Could not code the file: ${m.message}`);
+    } else {
+      fail(`Could not load the coder: ${m.message}. Choose Start to try again.`);
+    }
   }
 }
 
@@ -176,7 +196,7 @@ drop.addEventListener('drop', (e) => {
 });
 classification.addEventListener('change', () => {
   if (classification.value !== 'osca2024') selects.source.value = '-1';
-  worker.postMessage({ type: 'load', classification: classification.value });
+  ensureWorker().postMessage({ type: 'load', classification: classification.value });
   updateButtons();
 });
 selects.title.addEventListener('change', updateButtons);
@@ -192,7 +212,7 @@ form.addEventListener('submit', (e) => {
   lastAnnounced = performance.now();
   say('Coding started.');
   const col = (s) => Number(s.value);
-  worker.postMessage({
+  ensureWorker().postMessage({
     type: 'start',
     file: input.blob,
     classification: classification.value,
