@@ -1,5 +1,6 @@
 //! Arbitrary bytes as a model pack: loading must return a `PackError`, never panic, and a pack
-//! that loads must code text without panicking.
+//! that loads must code text without panicking, with every confidence a number in [0, 1] (a
+//! pack whose numbers could make it NaN is refused on load).
 //!
 //! Each input is tried twice: as given (exercising the framing checks), and with its last four
 //! bytes replaced by the correct CRC-32, so that mutations get past the checksum and reach the
@@ -11,9 +12,14 @@ use occupation_coder::{Coder, Record};
 
 fn load_and_code(bytes: &[u8]) {
     if let Ok(coder) = Coder::from_bytes(bytes) {
+        let sound = |c: f32| c.is_finite() && (0.0..=1.0001).contains(&c);
         let record = Record { id: None, title: "Baker".into(), tasks: "makes bread and pastry; flies aircraft".into() };
-        let _ = coder.code(&record);
-        let _ = coder.suggest("pastry cook chef", "dough", 5);
+        let r = coder.code(&record);
+        assert!(r.results.iter().all(|c| sound(c.code_confidence)), "{r:?}");
+        assert!(r.suggestions.iter().all(|s| sound(s.confidence)), "{r:?}");
+        if let Ok(s) = coder.suggest("pastry cook chef", "dough", 5) {
+            assert!(s.iter().all(|s| sound(s.confidence) && s.path.iter().all(|p| sound(p.conditional) && sound(p.joint))), "{s:?}");
+        }
         let _ = coder.info();
     }
 }

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use occupation_coder::features::featurise;
 use occupation_coder::normalise::normalise;
-use occupation_coder::{Coder, Record, UncodedReason};
+use occupation_coder::coder::text_too_long;
+use occupation_coder::{CodeError, Coder, Record, UncodedReason};
 
 static PACK: &[u8] = include_bytes!("../../fixtures/pack-v1.ocpk");
 
@@ -41,8 +42,16 @@ fuzz_target!(|data: &[u8]| {
             assert!(x.is_empty());
         }
     }
-    if let Ok(s) = coder.suggest(title, tasks, 3) {
-        assert!(s.len() <= 3);
-        assert!(s.windows(2).all(|w| w[0].confidence >= w[1].confidence));
+    // One text limit: too long for suggestions exactly when too long to code.
+    let over = text_too_long(title, tasks);
+    assert_eq!(over, title.chars().count() + tasks.chars().count() > occupation_coder::MAX_TEXT_CHARS);
+    assert_eq!(r.reason == Some(UncodedReason::TooLong), over);
+    match coder.suggest(title, tasks, 3) {
+        Ok(s) => {
+            assert!(!over);
+            assert!(s.len() <= 3);
+            assert!(s.windows(2).all(|w| w[0].confidence >= w[1].confidence));
+        }
+        Err(e) => assert!(over && matches!(e, CodeError::TextTooLong { .. }), "{e}"),
     }
 });
