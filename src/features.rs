@@ -302,16 +302,15 @@ fn add_block(pairs: &mut Vec<(u32, f32)>, block: &mut Vec<u32>, tmp: &mut Vec<u3
 /// distributing them over 64 ranges by their top bits leaves an insertion sort almost nothing
 /// to move: a text's few dozen ids sort in a fraction of the general sort's time.
 ///
-/// More than [`RADIX_MIN_LEN`] items are radix sorted instead, in time linear in their number:
-/// a long text repeats few distinct ids (a word or phrase typed or pasted over and over), and
-/// when two of them share a range and alternate, the insertion sort moves each one past all
-/// the copies of the other, quadratic in the text's length (10,000 characters of U+FDFA, which
-/// NFKC expands to four words, took 187 ms against 4 ms for 1,000). Both sorts are stable, so
-/// the order, and the features, are the same.
+/// The insertion sort has a budget of moves linear in the number of items; past it the items
+/// are radix sorted instead ([`radix_sort_by_id`]). A long text repeats few distinct ids (a
+/// word or phrase typed or pasted over and over), and when two of them share a range and
+/// alternate, the insertion sort moves each one past all the copies of the other, quadratic in
+/// the text's length (10,000 characters of U+FDFA, which NFKC expands to four words, took
+/// 95 ms to code against 2.3 ms for 1,000). Both sorts are stable, and the insertion sort only
+/// ever moves an item past greater ids, so the order, and the features, are the same whichever
+/// finishes the job.
 fn sort_by_id<T: Copy>(items: &mut [T], tmp: &mut Vec<T>, id_bits: u32, id: impl Fn(&T) -> u32) {
-    if items.len() > RADIX_MIN_LEN {
-        return radix_sort_by_id(items, tmp, id_bits, id);
-    }
     const RANGE_BITS: u32 = 6;
     if items.len() > 16 && id_bits > RANGE_BITS {
         let shift = id_bits - RANGE_BITS;
@@ -330,6 +329,8 @@ fn sort_by_id<T: Copy>(items: &mut [T], tmp: &mut Vec<T>, id_bits: u32, id: impl
             *slot += 1;
         }
     }
+    let budget = MOVES_PER_ITEM * items.len() + FREE_MOVES;
+    let mut moves = 0;
     for i in 1..items.len() {
         let x = items[i];
         let mut j = i;
@@ -338,12 +339,18 @@ fn sort_by_id<T: Copy>(items: &mut [T], tmp: &mut Vec<T>, id_bits: u32, id: impl
             j -= 1;
         }
         items[j] = x;
+        moves += i - j;
+        if moves > budget {
+            return radix_sort_by_id(items, tmp, id_bits, id);
+        }
     }
 }
 
-/// Above this many items [`sort_by_id`] radix sorts: below it, the insertion sort's worst case
-/// (every item moved past every other) stays a few tens of microseconds.
-const RADIX_MIN_LEN: usize = 256;
+/// The insertion sort's budget of moves: this many per item, plus [`FREE_MOVES`] so that a
+/// text's ordinary blocks (a few hundred ids at most, sorted in microseconds however they
+/// fall) never reach the radix sort.
+const MOVES_PER_ITEM: usize = 8;
+const FREE_MOVES: usize = 1 << 15;
 
 /// Least significant digit radix sort by id (ids below `1 << id_bits`): one stable counting
 /// pass per digit of at most 11 bits (two passes for the packs' 2^20 buckets), so stable and
@@ -646,9 +653,10 @@ mod tests {
         }
     }
 
-    /// Long texts, whose blocks are radix sorted, still give the reference's features bit for
-    /// bit: repeated words and phrases (few distinct ids, interleaved), many distinct words,
-    /// and under bucket counts of every shape (a mask or a remainder, one digit or several).
+    /// Long texts, some of whose blocks the insertion sort hands to the radix sort half done,
+    /// still give the reference's features bit for bit: repeated words and phrases (few
+    /// distinct ids, interleaved), many distinct words, and under bucket counts of every shape
+    /// (a mask or a remainder, one radix digit or several).
     #[test]
     fn long_texts_equal_the_reference_bit_for_bit() {
         let long = [
@@ -678,7 +686,8 @@ mod tests {
         }
     }
 
-    /// The radix sort and the insertion sort both equal the standard library's stable sort.
+    /// The sort (insertion, radix, or insertion then radix) and the radix sort alone both
+    /// equal the standard library's stable sort.
     #[test]
     fn sort_by_id_is_a_stable_sort_by_id() {
         let mut state = 0x2545_f491_u64;
@@ -689,7 +698,7 @@ mod tests {
             state
         };
         for id_bits in [0u32, 1, 6, 7, 10, 20, 24, 32] {
-            for len in [0usize, 5, 17, 200, RADIX_MIN_LEN, RADIX_MIN_LEN + 1, 3000] {
+            for len in [0usize, 5, 17, 200, 256, 257, 3000, 20_000] {
                 for distinct in [1u64, 2, 7, 1 << 20] {
                     let keys: Vec<u32> = (0..distinct.min(64)).map(|_| (next() & ((1u64 << id_bits) - 1)) as u32).collect();
                     let pick = |r: u64| if distinct > 64 { (r & ((1u64 << id_bits) - 1)) as u32 } else { keys[(r % keys.len() as u64) as usize] };
@@ -697,9 +706,12 @@ mod tests {
                     let items: Vec<(u32, u32)> = (0..len as u32).map(|i| (pick(next()), i)).collect();
                     let mut ours = items.clone();
                     sort_by_id(&mut ours, &mut Vec::new(), id_bits, |p| p.0);
+                    let mut radix = items.clone();
+                    radix_sort_by_id(&mut radix, &mut Vec::new(), id_bits, |p| p.0);
                     let mut std = items;
                     std.sort_by_key(|p| p.0);
                     assert_eq!(ours, std, "{id_bits} id bits, {len} items, {distinct} distinct");
+                    assert_eq!(radix, std, "radix: {id_bits} id bits, {len} items, {distinct} distinct");
                 }
             }
         }
