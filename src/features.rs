@@ -307,7 +307,7 @@ fn add_block(pairs: &mut Vec<(u32, f32)>, block: &mut Vec<u32>, tmp: &mut Vec<u3
 /// word or phrase typed or pasted over and over), and when two of them share a range and
 /// alternate, the insertion sort moves each one past all the copies of the other, quadratic in
 /// the text's length (10,000 characters of U+FDFA, which NFKC expands to four words, took
-/// 95 ms to code against 2.3 ms for 1,000). Both sorts are stable, and the insertion sort only
+/// about 105 ms to code against 3 ms for 1,000; see README, "Reliability"). Both sorts are stable, and the insertion sort only
 /// ever moves an item past greater ids, so the order, and the features, are the same whichever
 /// finishes the job.
 fn sort_by_id<T: Copy>(items: &mut [T], tmp: &mut Vec<T>, id_bits: u32, id: impl Fn(&T) -> u32) {
