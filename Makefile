@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 20
 # Tools the set-up installs into the project (wasm-bindgen, cargo-fuzz).
 export PATH := $(CURDIR)/.toolchain/bin:$(PATH)
 
-.PHONY: help setup native packs wasm build serve test test-rust test-wasm test-e2e test-batch fuzz bench bench-batch kfold clean
+.PHONY: help setup native packs wasm build serve test test-rust test-wasm test-e2e test-batch fuzz bench bench-batch kfold eval eval-quick clean
 
 help: ## List the tasks
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,6 +58,12 @@ bench-batch: build ## 1,000,000 generated rows through the CLI and the batch pag
 kfold: native ## K-fold accuracy report on held-out index titles (slow: ~10 min per classification)
 	target/release/model-pack kfold --classification osca2024 --report www/models/osca2024.kfold.json
 	target/release/model-pack kfold --classification anzsco2022 --report www/models/anzsco2022.kfold.json
+
+eval-quick: native ## Accuracy on respondent answers (dev/test by kind) and held-out real titles, pack vs flat SVM (~4 min)
+	target/release/model-pack eval --classification osca2024 -q --respondents tests/eval/respondents.csv --report www/models/osca2024.eval.json
+	target/release/model-pack eval --classification anzsco2022 -q --respondents tests/eval/respondents.csv --report www/models/anzsco2022.eval.json
+
+eval: eval-quick kfold ## eval-quick, then k-fold on held-out index titles (~25 min in all)
 
 clean: ## Remove build outputs
 	cargo clean

@@ -13,6 +13,8 @@ pub struct MetricsBuilder {
     top1_hits: [usize; 5],
     top1_counted: [usize; 5],
     top5_hits: usize,
+    /// Top-1 inside the gold code (at least as detailed as it and within it).
+    right: usize,
     coded: usize,
     coded6: usize,
     coded_correct: usize,
@@ -26,6 +28,10 @@ pub struct MetricsBuilder {
 #[derive(Clone, Debug, Serialize)]
 pub struct Metrics {
     pub cases: usize,
+    /// Share of cases whose best suggestion lies inside the gold code: the gold occupation
+    /// itself, or any occupation of a gold group (an answer labelled with the group that
+    /// surely contains it).
+    pub top1_right: f64,
     /// Top-1 accuracy of the best occupation, compared at 1, 2, 3, 4 and 6 digits.
     pub top1: Top1,
     /// Gold occupation among the five best occupations.
@@ -38,7 +44,8 @@ pub struct Metrics {
     pub coded_precision: f64,
     /// Expected calibration error of coded answers (10 equal-width bins).
     pub expected_calibration_error: f64,
-    /// Largest share of cases that can be auto-coded to six digits, most confident first,
+    /// Largest share of cases that can be auto-coded by the best suggestion (right when inside
+    /// the gold code, see `top1_right`), most confident first,
     /// keeping precision at or above 95%; and the confidence threshold that achieves it.
     pub auto_coding_rate_at_95: f64,
     pub auto_coding_threshold_at_95: f32,
@@ -66,26 +73,30 @@ impl MetricsBuilder {
     /// `top`: ranked occupation codes with confidences; `coded`: the code the coder assigned
     /// (any level) with its confidence, or `None` when uncoded.
     pub fn add(&mut self, gold: &str, top: &[(&str, f32)], coded: Option<(&str, f32)>) {
+        self.add_any(&[gold], top, coded);
+    }
+
+    /// [`MetricsBuilder::add`] for text whose right answer is any one of `golds` (a crosswalk's
+    /// candidate set): a prediction is right when it matches one of them.
+    pub fn add_any(&mut self, golds: &[&str], top: &[(&str, f32)], coded: Option<(&str, f32)>) {
         self.n += 1;
-        if let Some(&(best, conf)) = top.first() {
-            for (k, &d) in LEVELS.iter().enumerate() {
-                if gold.len() >= d {
-                    self.top1_counted[k] += 1;
-                    if prefix_match(best, gold, d) {
-                        self.top1_hits[k] += 1;
-                    }
+        let inside = |code: &str| golds.iter().any(|g| code.starts_with(g));
+        for (k, &d) in LEVELS.iter().enumerate() {
+            if golds.iter().any(|g| g.len() >= d) {
+                self.top1_counted[k] += 1;
+                if top.first().is_some_and(|(best, _)| golds.iter().any(|g| prefix_match(best, g, d))) {
+                    self.top1_hits[k] += 1;
                 }
             }
-            self.ranking.push((conf, best == gold));
-        } else {
-            for (k, &d) in LEVELS.iter().enumerate() {
-                if gold.len() >= d {
-                    self.top1_counted[k] += 1;
-                }
-            }
-            self.ranking.push((0.0, false));
         }
-        if top.iter().take(5).any(|(c, _)| *c == gold) {
+        match top.first() {
+            Some(&(best, conf)) => {
+                self.right += usize::from(inside(best));
+                self.ranking.push((conf, inside(best)));
+            }
+            None => self.ranking.push((0.0, false)),
+        }
+        if top.iter().take(5).any(|(c, _)| inside(c)) {
             self.top5_hits += 1;
         }
         if let Some((code, conf)) = coded {
@@ -93,7 +104,7 @@ impl MetricsBuilder {
             if code.len() == 6 {
                 self.coded6 += 1;
             }
-            let correct = prefix_match(code, gold, code.len());
+            let correct = golds.iter().any(|g| prefix_match(code, g, code.len().min(g.len())));
             if correct {
                 self.coded_correct += 1;
             }
@@ -128,6 +139,7 @@ impl MetricsBuilder {
         }
         Metrics {
             cases: self.n,
+            top1_right: ratio(self.right, self.n),
             top1: Top1 { d1: t(0), d2: t(1), d3: t(2), d4: t(3), d6: t(4) },
             top5_6digit: ratio(self.top5_hits, self.n),
             coded_share: ratio(self.coded, self.n),

@@ -87,6 +87,9 @@ pub struct CorpusRow {
     #[serde(default)]
     pub description: String,
     pub code: String,
+    /// How the corpus produced the text (e.g. `esco_alt`, `onet_alternate_title`).
+    #[serde(default)]
+    pub label_type: String,
 }
 
 /// A link of a correspondence table: `from` -> `to`. (Whether a link is partial follows from
@@ -114,6 +117,8 @@ pub struct Data {
     pub ilo_index: Vec<CorpusRow>,
     pub onet_titles: Vec<CorpusRow>,
     pub onet_tasks: Vec<CorpusRow>,
+    /// The project's own respondent language (`model-pack/lexicon/`).
+    pub lexicon: crate::lexicon::Lexicon,
 }
 
 impl Data {
@@ -154,6 +159,7 @@ pub fn load(dir: &Path) -> Result<Data> {
         ilo_index: read_csv(&k.join("isco08_ilo_index/isco08_index_titles.csv"))?,
         onet_titles: read_csv(&k.join("onet_29.3/onet_titles.csv"))?,
         onet_tasks: read_csv(&k.join("onet_29.3/onet_tasks.csv"))?,
+        lexicon: crate::lexicon::load(&crate::lexicon::default_dir())?,
     })
 }
 

@@ -30,6 +30,10 @@ pub enum Source {
     IloIndex,
     OnetTitle,
     OnetTask,
+    LexiconTerm,
+    TaskPhrase,
+    TaskRewrite,
+    LexiconMisspelt,
 }
 
 
@@ -52,6 +56,10 @@ pub struct Example {
     /// title, specialisation, nec title): that title's normalised text, so k-fold evaluation
     /// can hold out the title together with everything generated from it.
     pub origin: Option<String>,
+    /// A title real workers or employers use (an ESCO alternative label, an O*NET alternate
+    /// title): the pool the held-out slice of real titles is drawn from (see
+    /// `pipeline::prepare`).
+    pub real_title: bool,
 }
 
 /// Relative example weights (multipliers of the SVM's C).
@@ -69,6 +77,12 @@ pub struct Weights {
     pub non_classification: f32,
     pub corpus_title: f32,
     pub corpus_task: f32,
+    /// The project's lexicon (`model-pack/lexicon/`): a colloquial term alone.
+    pub lexicon_term: f32,
+    /// A respondent's task phrase, alone or after a title.
+    pub task_phrase: f32,
+    /// A classification task statement rewritten as a respondent writes it.
+    pub task_rewrite: f32,
 }
 
 impl Default for Weights {
@@ -86,6 +100,9 @@ impl Default for Weights {
             non_classification: 2.0,
             corpus_title: 0.4,
             corpus_task: 0.15,
+            lexicon_term: 2.0,
+            task_phrase: 1.0,
+            task_rewrite: 0.4,
         }
     }
 }
@@ -94,13 +111,18 @@ pub fn norm_key(text: &str) -> String {
     normalise(text).join(" ")
 }
 
-struct Builder<'a> {
-    out: Vec<Example>,
-    w: &'a Weights,
+pub(crate) struct Builder<'a> {
+    pub(crate) out: Vec<Example>,
+    pub(crate) w: &'a Weights,
 }
 
 impl Builder<'_> {
-    fn push(&mut self, title: &str, tasks: &str, target: Target, weight: f32, source: Source, origin: Option<String>) {
+    pub(crate) fn push(&mut self, title: &str, tasks: &str, target: Target, weight: f32, source: Source, origin: Option<String>) {
+        self.push_example(title, tasks, target, weight, source, origin, false);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_example(&mut self, title: &str, tasks: &str, target: Target, weight: f32, source: Source, origin: Option<String>, real_title: bool) {
         if title.trim().is_empty() && tasks.trim().is_empty() {
             return;
         }
@@ -109,7 +131,7 @@ impl Builder<'_> {
                 return;
             }
         }
-        self.out.push(Example { title: title.to_string(), tasks: tasks.to_string(), target, weight, source, origin });
+        self.out.push(Example { title: title.to_string(), tasks: tasks.to_string(), target, weight, source, origin, real_title });
     }
 }
 
@@ -124,13 +146,15 @@ pub fn build(data: &Data, scheme: Scheme, weights: &Weights, seed: u64) -> Vec<E
     borrowed(&mut b, data, scheme, &xw);
     non_classification(&mut b, &mut rng);
     colloquial(&mut b, &data.colloquial, &xw);
+    crate::respondent::build(&mut b, data, scheme, &xw, &mut rng);
     for row in &data.asc_tasks {
         let target = xw.anzsco_target(&row.code);
         b.push("", &row.description, target, b.w.corpus_task * 2.0, Source::Asc, None);
     }
     for row in &data.esco {
         let target = xw.isco_target(&row.code);
-        b.push(&row.title, "", target.clone(), b.w.corpus_title, Source::Esco, None);
+        let real = row.label_type == "esco_alt";
+        b.push_example(&row.title, "", target.clone(), b.w.corpus_title, Source::Esco, None, real);
         if !row.description.is_empty() {
             b.push("", &row.description, target, b.w.corpus_task, Source::Esco, None);
         }
@@ -140,7 +164,8 @@ pub fn build(data: &Data, scheme: Scheme, weights: &Weights, seed: u64) -> Vec<E
     }
     for row in &data.onet_titles {
         let target = xw.onet_target(&row.code);
-        b.push(&row.title, "", target.clone(), b.w.corpus_title, Source::OnetTitle, None);
+        let real = row.label_type == "onet_alternate_title";
+        b.push_example(&row.title, "", target.clone(), b.w.corpus_title, Source::OnetTitle, None, real);
         if !row.description.is_empty() {
             b.push("", &row.description, target, b.w.corpus_task, Source::OnetTitle, None);
         }
@@ -320,12 +345,13 @@ fn misspell(title: &str, rng: &mut Rng) -> Option<String> {
 }
 
 /// Maps codes of other systems to candidate codes of the scheme being trained.
-struct Crosswalks {
+pub(crate) struct Crosswalks {
     scheme: Scheme,
     /// Codes (at every level) of the scheme being trained.
     own_codes: HashSet<String>,
     /// ANZSCO 2022 occupation -> OSCA occupations it links to.
     anzsco_to_osca: HashMap<String, BTreeSet<String>>,
+    osca_to_anzsco: HashMap<String, BTreeSet<String>>,
     isco_to_own: HashMap<String, BTreeSet<String>>,
     soc_to_own: HashMap<String, BTreeSet<String>>,
     /// Other-classification occupation -> our occupation, where it lies wholly inside it.
@@ -362,10 +388,10 @@ impl Crosswalks {
             .filter(|(_, ours)| ours.len() == 1)
             .map(|(theirs, ours)| (theirs.clone(), ours.iter().next().unwrap().clone()))
             .collect();
-        Crosswalks { scheme, own_codes, anzsco_to_osca, isco_to_own, soc_to_own, whole_inside }
+        Crosswalks { scheme, own_codes, anzsco_to_osca, osca_to_anzsco: osca_to_anzsco.clone(), isco_to_own, soc_to_own, whole_inside }
     }
 
-    fn target(&self, codes: BTreeSet<String>) -> Target {
+    pub(crate) fn target(&self, codes: BTreeSet<String>) -> Target {
         let codes: Vec<String> = codes.into_iter().filter(|c| self.own_codes.contains(c)).collect();
         if codes.len() == 1 {
             Target::Code(codes.into_iter().next().unwrap())
@@ -375,7 +401,7 @@ impl Crosswalks {
     }
 
     /// An ANZSCO code (6-digit occupation, a group code, or a zero-padded "nfd" code).
-    fn anzsco_target(&self, code: &str) -> Target {
+    pub(crate) fn anzsco_target(&self, code: &str) -> Target {
         let code = strip_nfd(code);
         match self.scheme {
             Scheme::Anzsco2022 => self.target(BTreeSet::from([code.to_string()])),
@@ -385,6 +411,16 @@ impl Crosswalks {
                     .filter(|(a, _)| a.starts_with(code))
                     .flat_map(|(_, o)| o.iter().cloned())
                     .collect(),
+            ),
+        }
+    }
+
+    /// An OSCA 2024 code at any level.
+    pub(crate) fn osca_target(&self, code: &str) -> Target {
+        match self.scheme {
+            Scheme::Osca2024 => self.target(BTreeSet::from([code.to_string()])),
+            Scheme::Anzsco2022 => self.target(
+                self.osca_to_anzsco.iter().filter(|(o, _)| o.starts_with(code)).flat_map(|(_, a)| a.iter().cloned()).collect(),
             ),
         }
     }

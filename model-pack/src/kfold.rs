@@ -132,13 +132,13 @@ fn score<S: NodeScorer + Sync>(model: &S, rule: &BackoffRule, test: &[&Prepared]
 }
 
 /// The baseline: one classifier choosing directly among all occupations.
-struct FlatModel {
+pub struct FlatModel {
     leaves: Vec<usize>,
     clf: FloatClassifier,
 }
 
 impl FlatModel {
-    fn top(&self, x: &Features, k: usize, tree: &Tree) -> Vec<(String, f32)> {
+    pub fn top(&self, x: &Features, k: usize, tree: &Tree) -> Vec<(String, f32)> {
         let mut v = Vec::new();
         self.clf.decision_values(x, &mut v);
         softmax_in_place(&mut v, self.clf.temperature);
@@ -148,7 +148,7 @@ impl FlatModel {
     }
 }
 
-fn train_flat(tree: &Tree, items: &[&Prepared], cfg: &Config) -> FlatModel {
+pub fn train_flat(tree: &Tree, items: &[&Prepared], cfg: &Config) -> FlatModel {
     let leaves: Vec<usize> = (0..tree.nodes.len()).filter(|&n| tree.nodes[n].depth == 5).collect();
     let mut position = vec![u16::MAX; tree.nodes.len()];
     for (i, &l) in leaves.iter().enumerate() {

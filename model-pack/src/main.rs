@@ -1,9 +1,12 @@
 //! `model-pack`: builds occupation-coder model packs and reports honest accuracy.
 
 mod data;
+mod evaluation;
 mod examples;
 mod kfold;
+mod lexicon;
 mod noncodes;
+mod respondent;
 mod pipeline;
 mod quantise;
 mod rng;
@@ -53,6 +56,23 @@ enum Command {
         #[arg(long)]
         no_flat: bool,
         /// Write the JSON report here as well as to standard output.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Build the pack in memory and score it, beside a flat linear SVM trained on the same
+    /// examples, on text neither saw: respondent answers (dev and test halves, by kind) and
+    /// the held-out slice of real titles. Prints Markdown tables.
+    Eval {
+        #[command(flatten)]
+        common: Common,
+        /// Respondent answers (CSV: id, kind, split, title, tasks and a column named after
+        /// each classification), e.g. tests/eval/respondents.csv.
+        #[arg(long)]
+        respondents: Option<PathBuf>,
+        /// Skip the flat baseline.
+        #[arg(long)]
+        no_flat: bool,
+        /// Write the JSON report (with every answer's prediction) here.
         #[arg(long)]
         report: Option<PathBuf>,
     },
@@ -156,6 +176,15 @@ fn main() -> Result<()> {
             println!("{json}");
             if let Some(path) = report {
                 write_atomically(&path, json.as_bytes())?;
+            }
+        }
+        Command::Eval { common, respondents, no_flat, report } => {
+            let cfg = common.config()?;
+            let data = common.load()?;
+            let rep = evaluation::run(&data, common.classification, &cfg, respondents.as_deref(), !no_flat)?;
+            println!("{}", evaluation::markdown(&rep));
+            if let Some(path) = report {
+                write_atomically(&path, serde_json::to_string_pretty(&rep)?.as_bytes())?;
             }
         }
     }

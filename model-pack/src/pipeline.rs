@@ -1,7 +1,7 @@
 //! From examples to a model pack: resolve targets, featurise, train, calibrate, choose the
 //! back-off rule, quantise, write.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -79,9 +79,18 @@ pub struct Prepared {
     pub title_key: String,
 }
 
+/// A real title held out of training (see [`prepare`]): its text and the nodes a crosswalk
+/// allows, any one of which is a right answer.
+pub struct SliceCase {
+    pub title: String,
+    pub golds: Vec<usize>,
+}
+
 pub struct Prepared0 {
     pub tree: BuiltTree,
     pub items: Vec<Prepared>,
+    /// Held-out real titles: never in `items`, under any source.
+    pub slice: Vec<SliceCase>,
     pub unknown_codes: usize,
     pub per_source: Vec<(String, usize)>,
 }
@@ -107,19 +116,54 @@ pub fn prepare(data: &Data, scheme: Scheme, cfg: &Config) -> Result<Prepared0> {
             Some((e, nodes))
         })
         .collect();
+    let (slice, slice_keys) = real_title_slice(data.classification(scheme), &resolved);
     let items = resolved
         .into_par_iter()
-        .map(|(e, target)| {
+        .filter_map(|(e, target)| {
             let title = normalise(&e.title);
+            let key = title.join(" ");
+            if slice_keys.contains(&key) {
+                return None;
+            }
             let tasks = normalise(&e.tasks);
             let x = featurise_words(&cfg.features, &title, &tasks);
-            Prepared { x, target, weight: e.weight, source: e.source, origin: e.origin, title_key: title.join(" ") }
+            Some(Prepared { x, target, weight: e.weight, source: e.source, origin: e.origin, title_key: key })
         })
         .filter(|p| !p.x.is_empty())
         .collect();
     let mut per_source: Vec<(String, usize)> = per_source.into_iter().map(|(s, n)| (format!("{s:?}"), n)).collect();
     per_source.sort();
-    Ok(Prepared0 { tree, items, unknown_codes: unknown, per_source })
+    Ok(Prepared0 { tree, items, slice, unknown_codes: unknown, per_source })
+}
+
+/// One in this many real titles (by the hash of their normalised text) is held out of
+/// training for evaluation (`model-pack eval`).
+pub const SLICE_ONE_IN: u64 = 10;
+
+/// The held-out slice of real titles: ESCO alternative labels and O*NET alternate titles
+/// whose normalised text falls in the slice by hash, except text that is one of the
+/// classification's own titles (those are the coder's index, not unseen text). Returns the
+/// cases (one per distinct text) and the texts, which are then left out of every source.
+fn real_title_slice(own: &crate::data::ClassificationData, resolved: &[(Example, Vec<usize>)]) -> (Vec<SliceCase>, HashSet<String>) {
+    let own_titles: HashSet<String> = own
+        .occupations
+        .iter()
+        .flat_map(|o| std::iter::once(&o.title).chain(&o.alt_titles).chain(&o.specialisations).chain(&o.nec_titles))
+        .chain(own.structure.iter().map(|g| &g.title))
+        .map(|t| examples::norm_key(t))
+        .collect();
+    let mut keys = HashSet::new();
+    let mut cases = Vec::new();
+    for (e, nodes) in resolved.iter().filter(|(e, _)| e.real_title) {
+        let key = examples::norm_key(&e.title);
+        if key.is_empty() || own_titles.contains(&key) || occupation_coder::features::fnv1a_64(0x51ce, key.as_bytes()) % SLICE_ONE_IN != 0 {
+            continue;
+        }
+        if keys.insert(key) {
+            cases.push(SliceCase { title: e.title.clone(), golds: nodes.clone() });
+        }
+    }
+    (cases, keys)
 }
 
 /// Lowest common ancestor of nodes (the root when they share no group).
@@ -294,6 +338,12 @@ pub fn header(scheme: Scheme, cfg: &Config) -> PackHeader {
 pub fn build(data: &Data, scheme: Scheme, cfg: &Config) -> Result<(Vec<u8>, BuildReport)> {
     let start = Instant::now();
     let prepared = prepare(data, scheme, cfg)?;
+    build_prepared(data, scheme, cfg, &prepared, start)
+}
+
+/// [`build`] from examples already prepared (`model-pack eval` also needs them); `start` is
+/// when the build began, for the report's `seconds`.
+pub fn build_prepared(data: &Data, scheme: Scheme, cfg: &Config, prepared: &Prepared0, start: Instant) -> Result<(Vec<u8>, BuildReport)> {
     if cfg.progress {
         eprintln!("{}: {} examples ({} with codes outside the classification skipped)", scheme.name(), prepared.items.len(), prepared.unknown_codes);
     }
@@ -312,7 +362,7 @@ pub fn build(data: &Data, scheme: Scheme, cfg: &Config) -> Result<(Vec<u8>, Buil
     let report = BuildReport {
         classification: scheme.name().into(),
         examples: prepared.items.len(),
-        examples_by_source: prepared.per_source,
+        examples_by_source: prepared.per_source.clone(),
         examples_with_unknown_codes: prepared.unknown_codes,
         candidate_strategy: cfg.strategy,
         nodes_with_classifiers: model.classifiers.len(),

@@ -1,0 +1,240 @@
+//! `model-pack eval`: the pack as built, and a flat linear SVM trained on the same examples,
+//! scored on text neither was trained on: the project's respondent answers (dev and test
+//! halves, by kind of answer) and the held-out slice of real titles (see
+//! [`pipeline::SLICE_ONE_IN`]).
+//!
+//! The hierarchical figures go through [`Coder`] on the pack's own bytes, so they are what a
+//! user of the built pack gets (quantisation, back-off and all).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use occupation_coder::evaluate::{Metrics, MetricsBuilder};
+use occupation_coder::{Coder, Coding};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::data::{Data, Scheme};
+use crate::kfold::{train_flat, FlatModel};
+use crate::pipeline::{self, Config};
+
+/// One answer of the respondent set (`tests/eval/respondents.csv`).
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub id: String,
+    pub kind: String,
+    pub split: String,
+    pub title: String,
+    pub tasks: String,
+    /// The label in the classification being evaluated (any level).
+    pub gold: String,
+}
+
+/// Reads the answers labelled in `scheme` (rows with an empty label for it are skipped).
+pub fn read_answers(path: &Path, scheme: Scheme) -> Result<Vec<Answer>> {
+    let mut r = csv::Reader::from_path(path).with_context(|| format!("opening {}", path.display()))?;
+    let headers = r.headers()?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).with_context(|| format!("{} has no column {name:?}", path.display()));
+    let (id, kind, split, title, tasks, gold) = (col("id")?, col("kind")?, col("split")?, col("title")?, col("tasks")?, col(scheme.name())?);
+    let mut out = Vec::new();
+    for (i, row) in r.records().enumerate() {
+        let row = row.with_context(|| format!("{} row {}", path.display(), i + 2))?;
+        let get = |c: usize| row.get(c).unwrap_or("").trim().to_string();
+        if get(gold).is_empty() {
+            continue;
+        }
+        out.push(Answer { id: get(id), kind: get(kind), split: get(split), title: get(title), tasks: get(tasks), gold: get(gold) });
+    }
+    if out.is_empty() {
+        bail!("{} has no answers labelled in {}", path.display(), scheme.name());
+    }
+    Ok(out)
+}
+
+/// A model's predictions for one text: ranked occupations and the coded answer.
+type Predicted = (Vec<(String, f32)>, Option<(String, f32)>);
+
+fn predict_pack(coder: &Coder, title: &str, tasks: &str) -> Predicted {
+    let top = coder.suggest(title, tasks, 5).unwrap_or_default().into_iter().map(|s| (s.code, s.confidence)).collect();
+    let coded = match coder.decide(title, tasks) {
+        Coding::Coded { path, confidence } => path.last().map(|s| (coder.tree().node(s.node).code.clone(), confidence)),
+        Coding::Uncoded { .. } => None,
+    };
+    (top, coded)
+}
+
+fn predict_flat(flat: &FlatModel, coder: &Coder, title: &str, tasks: &str) -> Predicted {
+    let x = coder.features(title, tasks);
+    if x.is_empty() {
+        return (Vec::new(), None);
+    }
+    let top = flat.top(&x, 5, coder.tree());
+    let coded = top.first().cloned();
+    (top, coded)
+}
+
+fn add(m: &mut MetricsBuilder, golds: &[&str], p: &Predicted) {
+    let top: Vec<(&str, f32)> = p.0.iter().map(|(c, s)| (c.as_str(), *s)).collect();
+    m.add_any(golds, &top, p.1.as_ref().map(|(c, s)| (c.as_str(), *s)));
+}
+
+/// Metrics of the pack and of the flat baseline on one set of cases.
+#[derive(Serialize)]
+pub struct Pair {
+    pub pack: Metrics,
+    pub flat: Option<Metrics>,
+}
+
+#[derive(Serialize)]
+pub struct EvalReport {
+    pub classification: String,
+    /// Respondent answers: split -> kind (`all` for the whole split) -> metrics.
+    pub respondents: BTreeMap<String, BTreeMap<String, Pair>>,
+    /// Each pack answer, for reading the failures: (id, split, kind, gold, top-1, coded).
+    pub answers: Vec<(String, String, String, String, String, String)>,
+    pub real_title_slice: Pair,
+    pub pack_bytes: usize,
+    pub pack_gzip_bytes: usize,
+    pub seconds: f64,
+}
+
+pub fn run(data: &Data, scheme: Scheme, cfg: &Config, respondents: Option<&Path>, flat: bool) -> Result<EvalReport> {
+    let start = Instant::now();
+    let answers = match respondents {
+        Some(p) => read_answers(p, scheme)?,
+        None => Vec::new(),
+    };
+    let prepared = pipeline::prepare(data, scheme, cfg)?;
+    let (bytes, report) = pipeline::build_prepared(data, scheme, cfg, &prepared, start)?;
+    let coder = Coder::from_bytes(&bytes).context("loading the pack just built")?;
+    let flat_model = if flat {
+        let items: Vec<&pipeline::Prepared> = prepared.items.iter().collect();
+        Some(train_flat(&prepared.tree.tree, &items, cfg))
+    } else {
+        None
+    };
+    let tree = coder.tree();
+
+    // Respondent answers, by split and kind.
+    let preds: Vec<(Predicted, Option<Predicted>)> = answers
+        .par_iter()
+        .map(|a| (predict_pack(&coder, &a.title, &a.tasks), flat_model.as_ref().map(|f| predict_flat(f, &coder, &a.title, &a.tasks))))
+        .collect();
+    let mut builders: BTreeMap<(String, String), (MetricsBuilder, MetricsBuilder)> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for (a, (p, f)) in answers.iter().zip(&preds) {
+        if tree.find(&a.gold).is_none() {
+            bail!("respondent answer {} is labelled {}, which is not a code of {}", a.id, a.gold, scheme.name());
+        }
+        for kind in ["all", a.kind.as_str()] {
+            let (bp, bf) = builders.entry((a.split.clone(), kind.to_string())).or_default();
+            add(bp, &[&a.gold], p);
+            if let Some(f) = f {
+                add(bf, &[&a.gold], f);
+            }
+        }
+        let top1 = p.0.first().map(|(c, _)| c.clone()).unwrap_or_default();
+        let coded = p.1.as_ref().map(|(c, s)| format!("{c} {s:.2}")).unwrap_or_default();
+        rows.push((a.id.clone(), a.split.clone(), a.kind.clone(), a.gold.clone(), top1, coded));
+    }
+    let mut respondents_out: BTreeMap<String, BTreeMap<String, Pair>> = BTreeMap::new();
+    for ((split, kind), (bp, bf)) in builders {
+        respondents_out.entry(split).or_default().insert(kind, Pair { pack: bp.finish(), flat: flat.then(|| bf.finish()) });
+    }
+
+    // The held-out slice of real titles.
+    let golds: Vec<Vec<&str>> = prepared.slice.iter().map(|c| c.golds.iter().map(|&n| tree.nodes[n].code.as_str()).collect()).collect();
+    let slice_preds: Vec<(Predicted, Option<Predicted>)> = prepared
+        .slice
+        .par_iter()
+        .map(|c| (predict_pack(&coder, &c.title, ""), flat_model.as_ref().map(|f| predict_flat(f, &coder, &c.title, ""))))
+        .collect();
+    let (mut sp, mut sf) = (MetricsBuilder::default(), MetricsBuilder::default());
+    for (g, (p, f)) in golds.iter().zip(&slice_preds) {
+        add(&mut sp, g, p);
+        if let Some(f) = f {
+            add(&mut sf, g, f);
+        }
+    }
+    Ok(EvalReport {
+        classification: scheme.name().into(),
+        respondents: respondents_out,
+        answers: rows,
+        real_title_slice: Pair { pack: sp.finish(), flat: flat.then(|| sf.finish()) },
+        pack_bytes: report.pack_bytes,
+        pack_gzip_bytes: report.pack_gzip_bytes,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}", 100.0 * x)
+}
+
+fn metric_row(set: &str, model: &str, m: &Metrics) -> String {
+    format!(
+        "| {set} | {} | {model} | {} | {} | {} | {} | {} | {} | {} | {} | {:.3} | {} |",
+        m.cases,
+        pct(m.top1_right),
+        pct(m.top1.d1),
+        pct(m.top1.d4),
+        pct(m.top1.d6),
+        pct(m.top5_6digit),
+        pct(m.coded_share),
+        pct(m.coded_precision),
+        pct(m.auto_coding_rate_at_95),
+        m.expected_calibration_error,
+        pct(m.coded_6digit_share),
+    )
+}
+
+/// The report as Markdown tables (what `make eval` prints and the README shows).
+pub fn markdown(r: &EvalReport) -> String {
+    let mut out = String::new();
+    let head = "| set | n | model | top-1 right | top-1, 1 digit | 4 digits | 6 digits | top-5, 6 digits | coded | precision | auto 95% | ECE | coded to 6 |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    out += &format!("### {}: pack {} bytes, {} gzip\n\n", r.classification, r.pack_bytes, r.pack_gzip_bytes);
+    out += head;
+    let mut line = |set: &str, p: &Pair| {
+        out += &metric_row(set, "pack", &p.pack);
+        out.push('\n');
+        if let Some(f) = &p.flat {
+            out += &metric_row(set, "flat SVM", f);
+            out.push('\n');
+        }
+    };
+    for (split, kinds) in &r.respondents {
+        if let Some(all) = kinds.get("all") {
+            line(&format!("respondents, {split}"), all);
+        }
+    }
+    line("real titles held out", &r.real_title_slice);
+    if !r.respondents.is_empty() {
+        out += "\nRespondent answers by kind, top-1 right (pack / flat SVM):\n\n| kind |";
+        let splits: Vec<&String> = r.respondents.keys().collect();
+        for s in &splits {
+            out += &format!(" {s} n | {s} pack | {s} flat |");
+        }
+        out += "\n|---|";
+        out += &"---|---|---|".repeat(splits.len());
+        out.push('\n');
+        let mut kinds: Vec<&String> = r.respondents.values().flat_map(|k| k.keys()).collect();
+        kinds.sort();
+        kinds.dedup();
+        for kind in kinds {
+            out += &format!("| {kind} |");
+            for s in &splits {
+                match r.respondents[*s].get(kind) {
+                    Some(p) => {
+                        let flat = p.flat.as_ref().map_or("-".to_string(), |f| pct(f.top1_right));
+                        out += &format!(" {} | {} | {} |", p.pack.cases, pct(p.pack.top1_right), flat);
+                    }
+                    None => out += " 0 | - | - |",
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
