@@ -6,6 +6,8 @@ use thiserror::Error;
 #[derive(Debug, Error, PartialEq)]
 #[non_exhaustive]
 pub enum PackError {
+    #[error("model pack is {len} bytes or more, over the {max}-byte limit: this is not a model pack (the shipped packs are about 2 MB); check the file or URL you loaded")]
+    TooLarge { len: u64, max: usize },
     #[error("model pack is {len} bytes, too short to hold a header: the file is truncated or not a model pack; rebuild it with `model-pack build`")]
     TooShort { len: usize },
     #[error("not an occupation-coder model pack (bad magic bytes {found:02x?}); check the file or URL you loaded")]
@@ -34,10 +36,19 @@ pub enum PackError {
 pub enum CodeError {
     #[error("k must be between 1 and {max}, got {k}")]
     BadK { k: usize, max: usize },
-    #[error("{code:?} is not a code of {classification}; pass a group or occupation code of the loaded classification")]
+    #[error("{shown} is not a code of {classification}; pass a group or occupation code of the loaded classification", shown = quoted_start(code))]
     UnknownCode { code: String, classification: String },
     #[error("title and tasks together are longer than {max} characters; shorten them (a job title and a sentence or two about the tasks is enough)")]
     TextTooLong { max: usize },
     #[error("batch has {len} records but synchronous batches take at most {max}; use the streaming batch coder (`occupation-coder code` or the batch page) for larger files")]
     BatchTooLarge { len: usize, max: usize },
+}
+
+/// `text` in quotes as `{:?}` shows it, cut to 40 characters: what a message quotes of an
+/// argument, which may be any length.
+fn quoted_start(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{:?}...", &text[..at]),
+        None => format!("{text:?}"),
+    }
 }

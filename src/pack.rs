@@ -36,6 +36,10 @@ pub const MAX_CHAR_NGRAM: u8 = 8;
 /// shipped packs' temperatures reach 100, their scales 0.03 and their biases about 1.
 pub const MAX_PARAMETER: f32 = 1e6;
 const PREFIX_LEN: usize = 4 + 2 + 4;
+/// Largest pack a reader accepts (the shipped packs are about 2 MB): a reader checks a
+/// file's size before reading it, so `--pack /dev/zero` or a wrong multi-gigabyte file fails
+/// at once instead of filling memory.
+pub const MAX_PACK_BYTES: usize = 64 << 20;
 
 /// What a reader must know before it decodes the payload.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -211,6 +215,9 @@ fn check_numbers(payload: &PackPayload) -> Result<(), PackError> {
 }
 
 fn split(bytes: &[u8]) -> Result<(PackHeader, &[u8]), PackError> {
+    if bytes.len() > MAX_PACK_BYTES {
+        return Err(PackError::TooLarge { len: bytes.len() as u64, max: MAX_PACK_BYTES });
+    }
     if bytes.len() < PREFIX_LEN {
         return Err(PackError::TooShort { len: bytes.len() });
     }

@@ -133,6 +133,7 @@ fn start() {
 fn pack_code(e: &PackError) -> &'static str {
     match e {
         PackError::TooShort { .. } => "PACK_TOO_SHORT",
+        PackError::TooLarge { .. } => "PACK_TOO_LARGE",
         PackError::BadMagic { .. } => "PACK_BAD_MAGIC",
         PackError::UnsupportedVersion { .. } => "PACK_UNSUPPORTED_VERSION",
         PackError::Truncated { .. } => "PACK_TRUNCATED",

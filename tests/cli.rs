@@ -295,3 +295,226 @@ fn suggest_refuses_a_text_over_the_limit() {
     assert!(ok, "{err}");
     assert!(out.trim_start().starts_with('['), "{out}");
 }
+
+fn arg(p: &std::path::Path) -> String {
+    p.to_str().unwrap().to_string()
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM mid-run: the previous output stays as it was, the temporary
+/// file is removed, stderr says so and the exit status is 128 + the signal.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_the_output_as_it_was() {
+    use std::io::Write;
+    use std::process::Stdio;
+    for (signal, number) in [("INT", 2), ("TERM", 15)] {
+        let dir = temp_dir(&format!("signal-{signal}"));
+        let out = dir.join("out.csv");
+        std::fs::write(&out, "previous results\n").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_occupation-coder"))
+            .args(["code", "--pack", &arg(&pack()), "--input", "-", "--output", &arg(&out)])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Some rows, then the input stays open: the run is blocked reading when the signal comes.
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"id,title\n1,baker\n2,retired\n").unwrap();
+        stdin.flush().unwrap();
+        let started = std::time::Instant::now();
+        while listing(&dir).len() < 2 {
+            assert!(started.elapsed().as_secs() < 30, "no temporary output appeared");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap().success());
+        let result = child.wait_with_output().unwrap();
+        drop(stdin);
+        let err = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(128 + number), "SIG{signal}: {err}");
+        assert!(err.contains("interrupted by SIG") && err.contains("was left as it was"), "{err}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous results\n");
+        assert_eq!(listing(&dir), ["out.csv"], "the temporary file is removed");
+    }
+}
+
+/// `code ... --output - | head`: the reader goes away, the run ends quietly with status 0.
+#[test]
+fn a_closed_output_pipe_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = temp_dir("pipe");
+    let input = dir.join("in.csv");
+    let mut rows = String::from("id,title\n");
+    for i in 0..300_000 {
+        rows.push_str(&format!("{i},nurse\n"));
+    }
+    std::fs::write(&input, rows).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_occupation-coder"))
+        .args(["code", "--pack", &arg(&pack()), "--input", &arg(&input), "--output", "-"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with("id,title,code,"), "{first}");
+    let result = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{err}");
+    assert!(!err.contains("Error") && !err.contains("panicked"), "{err}");
+}
+
+/// UTF-16 input is refused with a message saying to save it as UTF-8; a UTF-8 byte order mark
+/// before the first JSON line is dropped; a CSV header over the row limit is an error.
+#[test]
+fn encodings_and_bad_headers_are_clear_errors() {
+    let dir = temp_dir("encodings");
+    let p = arg(&pack());
+    for (name, bytes) in [("le.csv", &b"\xFF\xFEi\0d\0,\0t\0\n\0"[..]), ("be.jsonl", &b"\xFE\xFF\0{\0}"[..])] {
+        let input = dir.join(name);
+        std::fs::write(&input, bytes).unwrap();
+        let (ok, _, err) = run(&["code", "--pack", &p, "--input", &arg(&input), "--output", "-"]);
+        assert!(!ok && err.contains("UTF-16") && err.contains("save it as UTF-8"), "{name}: {err}");
+    }
+    let input = dir.join("bom.jsonl");
+    std::fs::write(&input, "\u{feff}{\"id\":\"1\",\"title\":\"baker\"}\n").unwrap();
+    let (ok, out, err) = run(&["code", "--pack", &p, "--input", &arg(&input), "--output", "-"]);
+    assert!(ok, "{err}");
+    let row: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_ne!(row["status"], "error", "{out}");
+    assert_eq!(row["id"], "1");
+
+    let input = dir.join("header.csv");
+    std::fs::write(&input, format!("id,title,{}\n1,baker,x\n", "h".repeat(2 << 20))).unwrap();
+    let (ok, out, err) = run(&["code", "--pack", &p, "--input", &arg(&input), "--output", "-"]);
+    assert!(!ok && out.is_empty() && err.contains("CSV header (line 1) is longer than 1048576 bytes"), "{err}");
+    assert!(err.len() < 4000, "the message does not echo the header: {} bytes", err.len());
+}
+
+/// Input columns named like output columns would be repeated (CSV) or overwritten (JSON
+/// Lines): the CSV run stops with a message, the JSON line is an error row keeping its text.
+#[test]
+fn input_columns_named_like_output_columns_are_errors() {
+    let dir = temp_dir("clash");
+    let p = arg(&pack());
+    let input = dir.join("in.csv");
+    std::fs::write(&input, "id,title,Status\n1,baker,x\n").unwrap();
+    let (ok, out, err) = run(&["code", "--pack", &p, "--input", &arg(&input), "--output", "-"]);
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(err.contains("column \"Status\"") && err.contains("rename"), "{err}");
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, "{\"title\":\"baker\",\"code\":\"A1\"}\n{\"title\":\"baker\"}\n").unwrap();
+    let (ok, out, err) = run(&["code", "--pack", &p, "--input", &arg(&input), "--output", "-"]);
+    assert!(ok, "{err}");
+    let rows: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows[0]["status"], "error");
+    assert!(rows[0]["reason"].as_str().unwrap().contains("field \"code\" is named like an output field"), "{}", rows[0]);
+    assert!(rows[0]["input"].as_str().unwrap().contains("\"A1\""));
+    assert_ne!(rows[1]["status"], "error");
+}
+
+/// Error messages quote at most 200 characters of the input.
+#[test]
+fn error_rows_never_echo_unbounded_text() {
+    let dir = temp_dir("echo");
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, format!("\"{}\"\n{{\"name\":\"{}\"}}\n", "a".repeat(500_000), "b".repeat(500_000))).unwrap();
+    let (ok, out, err) = run(&["code", "--pack", &arg(&pack()), "--input", &arg(&input), "--output", "-"]);
+    assert!(ok, "{err}");
+    for line in out.lines() {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(row["status"], "error");
+        assert!(row["reason"].as_str().unwrap().len() < 400, "{}", &row["reason"].as_str().unwrap()[..400]);
+    }
+    let (ok, _, err) =
+        run(&["code", "--pack", &arg(&pack()), "--input", &arg(&input), "--output", "-", "--format", "csv", "--title-column", &"t".repeat(100_000)]);
+    assert!(!ok && err.len() < 4000, "{} bytes of message", err.len());
+}
+
+/// `--safe-csv`: fields a spreadsheet would run as formulas get a leading apostrophe; without
+/// it the output is the input's text.
+#[test]
+fn safe_csv_guards_formula_like_fields() {
+    let dir = temp_dir("safe");
+    let input = dir.join("in.csv");
+    std::fs::write(&input, "id,title,note\n-5,baker,=HYPERLINK(\"x\")\n@a,\"+b,c\",\"\tx\"\n3,retired,plain\n").unwrap();
+    let p = arg(&pack());
+    let (ok, out, err) = run(&["code", "--pack", &p, "--input", &arg(&input), "--output", "-", "--safe-csv"]);
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[1].starts_with("'-5,baker,\"'=HYPERLINK(\"\"x\"\")\","), "{}", lines[1]);
+    assert!(lines[2].starts_with("'@a,\"'+b,c\",'\tx,"), "{}", lines[2]);
+    assert!(lines[3].starts_with("3,retired,plain,"), "{}", lines[3]);
+    let (ok, out, _) = run(&["code", "--pack", &p, "--input", &arg(&input), "--output", "-"]);
+    assert!(ok);
+    assert!(out.lines().nth(1).unwrap().starts_with("-5,baker,\"=HYPERLINK("), "{out}");
+}
+
+/// A pack is read only up to its size limit: `--pack /dev/zero` fails at once.
+#[cfg(unix)]
+#[test]
+fn a_huge_or_endless_pack_fails_fast() {
+    let started = std::time::Instant::now();
+    let (ok, _, err) = run(&["info", "--pack", "/dev/zero"]);
+    assert!(!ok && err.contains("not an occupation-coder model pack"), "{err}");
+    assert!(started.elapsed().as_secs() < 5);
+    // A file of the right magic but over the limit, by its size alone.
+    let dir = temp_dir("bigpack");
+    let big = dir.join("big.ocpk");
+    let f = std::fs::File::create(&big).unwrap();
+    use std::io::Write;
+    (&f).write_all(b"OCPK").unwrap();
+    f.set_len((occupation_coder::pack::MAX_PACK_BYTES + 1) as u64).unwrap();
+    let (ok, _, err) = run(&["info", "--pack", &arg(&big)]);
+    assert!(!ok && err.contains("over the 67108864-byte limit"), "{err}");
+}
+
+/// Memory is bounded by bytes in flight, not rows: 1,000 rows of 1 MB each (every one
+/// `too-long`) go through with a peak resident size far below the gigabyte they add up to.
+#[cfg(target_os = "linux")]
+#[test]
+fn memory_is_bounded_by_bytes_not_rows() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_occupation-coder"))
+        .args(["code", "--pack", &arg(&pack()), "--input", "-", "--output", "-", "--format", "csv"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let row = "a".repeat(1_000_000);
+        stdin.write_all(b"id,title\n").unwrap();
+        for i in 0..1000 {
+            stdin.write_all(format!("{i},{row}\n").as_bytes()).unwrap();
+        }
+    });
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let (mut rows, mut too_long, mut line) = (0, 0, Vec::new());
+        let mut r = BufReader::new(stdout);
+        while r.read_until(b'\n', &mut line).unwrap() > 0 {
+            rows += 1;
+            too_long += usize::from(line.ends_with(b",uncoded,too-long,\n"));
+            line.clear();
+        }
+        (rows, too_long)
+    });
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            if let Some(v) = s.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
+                peak_kb = peak_kb.max(v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0));
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    writer.join().unwrap();
+    assert_eq!(reader.join().unwrap(), (1001, 1000));
+    assert!(child.wait().unwrap().success());
+    assert!(peak_kb > 0 && peak_kb < 400 * 1024, "peak resident {peak_kb} kB");
+}

@@ -20,6 +20,21 @@ use serde::Serialize;
 /// Rows coded per parallel chunk: big enough to keep every core busy, small enough that
 /// memory stays flat on files of any length.
 const CHUNK: usize = 16_384;
+/// A chunk also ends once its rows hold this many bytes (the row that passes it included), so
+/// memory is bounded by bytes in flight, not rows: about three chunks' worth at once (one read,
+/// one coded, one written), whatever the rows' length.
+const CHUNK_BYTES: usize = 16 << 20;
+/// Longest piece of input text an error message quotes.
+const MAX_ECHO_CHARS: usize = 200;
+
+/// `text` cut to [`MAX_ECHO_CHARS`] characters, with "..." when cut: what error messages
+/// quote of the input.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(MAX_ECHO_CHARS) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text.to_string(),
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -56,6 +71,11 @@ pub struct CodeArgs {
     /// No progress bar even on a terminal.
     #[arg(long)]
     quiet: bool,
+    /// CSV output: a field that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets
+    /// a leading `'`, so a spreadsheet opening the file shows it as text instead of running it
+    /// as a formula (changes such values, e.g. an id `-5` becomes `'-5`).
+    #[arg(long)]
+    safe_csv: bool,
 }
 
 /// Counts printed at the end of a run.
@@ -184,6 +204,9 @@ fn pipeline<C: Chunk>(
     let mut done: Vec<(String, Summary)> = Vec::new();
     let mut free: Vec<String> = Vec::new();
     while chunk.rows() > 0 || !done.is_empty() {
+        if let Some(signal) = crate::interrupt::received() {
+            bail!("interrupted by {}", crate::interrupt::name(signal));
+        }
         let mut coded = Vec::new();
         rayon::in_place_scope(|scope| -> Result<()> {
             let (coded, chunk, texts) = (&mut coded, &chunk, std::mem::take(&mut free));
@@ -205,6 +228,7 @@ fn pipeline<C: Chunk>(
 }
 
 pub fn run(args: &CodeArgs) -> Result<()> {
+    crate::interrupt::install();
     let coder = crate::load_pack(&args.pack)?;
     let format = args.format.unwrap_or_else(|| {
         let ext = args.input.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -221,9 +245,31 @@ pub fn run(args: &CodeArgs) -> Result<()> {
     let progress = progress_bar(size, args.quiet);
     let start = Instant::now();
     let counted = CountingReader { inner: input, progress: progress.clone() };
-    let mut summary = match format {
-        Format::Csv => code_csv(&coder, args, counted, BufWriter::with_capacity(1 << 20, output))?,
-        Format::Jsonl => code_jsonl(&coder, args, counted, BufWriter::with_capacity(1 << 20, output))?,
+    let coded = match format {
+        Format::Csv => code_csv(&coder, args, counted, BufWriter::with_capacity(1 << 20, output)),
+        Format::Jsonl => code_jsonl(&coder, args, counted, BufWriter::with_capacity(1 << 20, output)),
+    };
+    let mut summary = match coded {
+        Ok(summary) => summary,
+        Err(e) => {
+            progress.finish_and_clear();
+            let target = match &pending {
+                Some(p) if p.target.exists() => format!("{} was left as it was", p.target.display()),
+                Some(p) => format!("no {} was written", p.target.display()),
+                None => "the output written so far is incomplete".to_string(),
+            };
+            drop(pending);
+            if let Some(signal) = crate::interrupt::received() {
+                eprintln!("occupation-coder: interrupted by {}: {target}", crate::interrupt::name(signal));
+                std::process::exit(128 + signal);
+            }
+            // A reader of standard output that stopped reading (`| head`) ends the run
+            // quietly, as other command-line tools do: what it read was written whole.
+            if pending_was_none_and_broken_pipe(&e, &args.output) {
+                return Ok(());
+            }
+            return Err(e.context(format!("coding {} failed; {target}", args.input.display())));
+        }
     };
     if let Some(pending) = pending {
         pending.commit()?;
@@ -232,6 +278,12 @@ pub fn run(args: &CodeArgs) -> Result<()> {
     summary.seconds = start.elapsed().as_secs_f64();
     summary.print();
     Ok(())
+}
+
+/// Whether `e` is a write to standard output that failed because its reader is gone.
+fn pending_was_none_and_broken_pipe(e: &anyhow::Error, output: &Path) -> bool {
+    output.as_os_str() == "-"
+        && e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
 /// A regular output file being written: the rows go to a temporary file beside it, which
@@ -333,10 +385,21 @@ struct CountingReader {
 }
 
 impl Read for CountingReader {
+    /// Also where a signal stops a run blocked on its input (see `interrupt`).
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.progress.inc(n as u64);
-        Ok(n)
+        loop {
+            if let Some(signal) = crate::interrupt::received() {
+                return Err(io::Error::other(format!("interrupted by {}", crate::interrupt::name(signal))));
+            }
+            match self.inner.read(buf) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+                Ok(n) => {
+                    self.progress.inc(n as u64);
+                    return Ok(n);
+                }
+            }
+        }
     }
 }
 
@@ -385,7 +448,7 @@ fn read_csv_chunk<R: BufRead>(reader: &mut rfc4180::Reader<R>, chunk: &mut CsvCh
     bytes.shrink_to(KEEP_CHUNK_BYTES);
     chunk.ends.clear();
     chunk.rows.clear();
-    while chunk.rows.len() < CHUNK {
+    while chunk.rows.len() < CHUNK && bytes.len() < CHUNK_BYTES {
         let first = chunk.ends.len();
         match reader.next_record(&mut bytes, &mut chunk.ends).context("cannot read input")? {
             Some(rfc4180::RecordInfo { line, problem }) => {
@@ -449,17 +512,68 @@ fn decide(coder: &Coder, title: &str, tasks: &str, source: Option<&str>) -> Codi
     }
 }
 
+/// Refuses input in UTF-16 or UTF-32 (a spreadsheet's "Unicode text"), which would
+/// otherwise be read as rows of one garbled field, and drops a UTF-8 byte order mark.
+fn check_encoding<R: BufRead>(reader: &mut R, input: &Path) -> Result<()> {
+    let start = reader.fill_buf().context("cannot read input")?;
+    let bom = if start.starts_with(b"\xFF\xFE") {
+        Some("UTF-16 little-endian")
+    } else if start.starts_with(b"\xFE\xFF") {
+        Some("UTF-16 big-endian")
+    } else if start.starts_with(b"\x00\x00\xFE\xFF") {
+        Some("UTF-32")
+    } else {
+        None
+    };
+    if let Some(encoding) = bom {
+        bail!(
+            "input {} is {encoding} text (it starts with that byte order mark); save it as UTF-8 (in Excel: \"CSV UTF-8\"; or `iconv -f UTF-16 -t UTF-8`) and run again",
+            input.display()
+        );
+    }
+    if start.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    Ok(())
+}
+
+/// Refuses input columns (CSV) or fields (JSON Lines) named like an output column, which the
+/// output would repeat or overwrite.
+fn clashing_name<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    names.into_iter().find(|n| OUTPUT_COLUMNS.iter().any(|c| n.trim().eq_ignore_ascii_case(c)))
+}
+
 fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
-    let mut reader = rfc4180::Reader::new(BufReader::with_capacity(1 << 20, input));
+    let mut buffered = BufReader::with_capacity(1 << 20, input);
+    check_encoding(&mut buffered, &args.input)?;
+    let mut reader = rfc4180::Reader::new(buffered);
     let (mut bytes, mut ends) = (Vec::new(), Vec::new());
-    if reader.next_record(&mut bytes, &mut ends).context("cannot read input")?.is_none() {
+    let Some(first) = reader.next_record(&mut bytes, &mut ends).context("cannot read input")? else {
         bail!("input {} is empty: expected a CSV header row", args.input.display());
+    };
+    if first.problem.as_deref().is_some_and(|p| p.starts_with("row longer than")) {
+        bail!(
+            "the CSV header (line 1) is longer than {} bytes: the input is not CSV with a header row, or its first line has an unclosed quote",
+            rfc4180::MAX_ROW_BYTES
+        );
     }
     let header: Vec<String> =
         (0..ends.len()).map(|i| String::from_utf8_lossy(&bytes[rfc4180::field_range(&ends, i)]).into_owned()).collect();
+    if let Some(name) = clashing_name(header.iter().map(String::as_str)) {
+        bail!(
+            "the CSV header has a column {:?}, a name the output gives one of its own columns ({}); rename that input column (e.g. to \"input_{}\") and run again",
+            shorten(name),
+            OUTPUT_COLUMNS.join(","),
+            shorten(name.trim())
+        );
+    }
     let find = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let Some(title_at) = find(&args.title_column) else {
-        bail!("the CSV header has no {:?} column (it has {:?}); name the title column with --title-column", args.title_column, header);
+        bail!(
+            "the CSV header has no {:?} column (it has {}); name the title column with --title-column",
+            shorten(&args.title_column),
+            shorten(&format!("{header:?}"))
+        );
     };
     let tasks_at = find(&args.tasks_column);
     let source_at = match &args.recode_column {
@@ -468,14 +582,16 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
             if coder.recodes_from().is_none() {
                 bail!("--recode-column needs a pack that can recode (the OSCA 2024 pack recodes ANZSCO 2022 codes)");
             }
-            Some(find(name).with_context(|| format!("the CSV header has no {name:?} column for --recode-column (it has {header:?})"))?)
+            Some(find(name).with_context(|| {
+                format!("the CSV header has no {:?} column for --recode-column (it has {})", shorten(name), shorten(&format!("{header:?}")))
+            })?)
         }
     };
     let width = header.len();
     let mut line = String::new();
     let mut out_header = header.clone();
     out_header.extend(OUTPUT_COLUMNS.iter().map(|s| s.to_string()));
-    rfc4180::write_record(&mut line, out_header.iter().map(String::as_str));
+    rfc4180::write_record(&mut line, out_header.iter().map(String::as_str), args.safe_csv);
     output.write_all(line.as_bytes()).context("cannot write output")?;
 
     let read_chunk = |chunk: &mut CsvChunk| read_csv_chunk(&mut reader, chunk, width);
@@ -492,6 +608,7 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
         rfc4180::write_record(
             text,
             (0..fields.min(width)).map(field).chain(std::iter::repeat_n("", padding)).chain(out.fields(tree, numbers)),
+            args.safe_csv,
         );
         out.tally(tree)
     };
@@ -702,14 +819,25 @@ pub mod rfc4180 {
         }
     }
 
-    /// Appends one CSV row (LF-terminated) to `out`.
-    pub fn write_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+    /// Whether a spreadsheet could take a field for a formula (OWASP's list of first
+    /// characters): with `--safe-csv` it gets a leading `'`.
+    pub fn formula_like(field: &str) -> bool {
+        matches!(field.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+    }
+
+    /// Appends one CSV row (LF-terminated) to `out`; with `safe`, a [`formula_like`] field
+    /// gets a leading `'`.
+    pub fn write_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>, safe: bool) {
         for (i, f) in fields.enumerate() {
             if i > 0 {
                 out.push(',');
             }
+            let guard = safe && formula_like(f);
             if f.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
                 out.push('"');
+                if guard {
+                    out.push('\'');
+                }
                 for (j, part) in f.split('"').enumerate() {
                     if j > 0 {
                         out.push_str("\"\"");
@@ -718,6 +846,9 @@ pub mod rfc4180 {
                 }
                 out.push('"');
             } else {
+                if guard {
+                    out.push('\'');
+                }
                 out.push_str(f);
             }
         }
@@ -784,17 +915,20 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
         bail!("--recode-column needs a pack that can recode (the OSCA 2024 pack recodes ANZSCO 2022 codes)");
     }
     let mut reader = BufReader::with_capacity(1 << 20, input);
+    check_encoding(&mut reader, &args.input)?;
     let mut number = 0u64;
     let mut bytes = Vec::new();
     let read_chunk = |chunk: &mut JsonChunk| -> Result<()> {
         chunk.0.clear();
+        let mut size = 0;
         while let Some(cut) = read_line_capped(&mut reader, &mut bytes, rfc4180::MAX_ROW_BYTES).context("cannot read input")? {
             number += 1;
             if !cut && bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            size += bytes.len();
             chunk.0.push(JsonLine { number, bytes: bytes.clone(), cut });
-            if chunk.0.len() == CHUNK {
+            if chunk.0.len() == CHUNK || size >= CHUNK_BYTES {
                 break;
             }
         }
@@ -817,8 +951,17 @@ fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8], cut: 
     } else {
         std::str::from_utf8(bytes).map_err(|_| format!("line {line}: invalid UTF-8"))
     };
-    let parsed: Result<serde_json::Map<String, serde_json::Value>, String> =
-        text.and_then(|s| serde_json::from_str(s).map_err(|e| format!("line {line}: not a JSON object: {e}")));
+    let parsed: Result<serde_json::Map<String, serde_json::Value>, String> = text
+        .and_then(|s| serde_json::from_str(s).map_err(|e| format!("line {line}: not a JSON object: {}", shorten(&e.to_string()))))
+        .and_then(|obj: serde_json::Map<String, serde_json::Value>| match clashing_name(obj.keys().map(String::as_str)) {
+            Some(name) => Err(format!(
+                "line {line}: field {:?} is named like an output field ({}), which would overwrite it; rename it (e.g. to \"input_{}\")",
+                shorten(name),
+                OUTPUT_COLUMNS.join(","),
+                shorten(name.trim())
+            )),
+            None => Ok(obj),
+        });
     let (mut obj, outcome) = match parsed {
         Ok(obj) => {
             let text = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(str::to_string);
@@ -828,7 +971,7 @@ fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8], cut: 
                     let source = args.recode_column.as_deref().and_then(|c| obj.get(c)).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
                     Outcome::Coded(decide(coder, &title, &tasks, source.as_deref()))
                 }
-                None => Outcome::Error(format!("line {line}: no string field {:?}", args.title_column)),
+                None => Outcome::Error(format!("line {line}: no string field {:?}", shorten(&args.title_column))),
             };
             (obj, outcome)
         }

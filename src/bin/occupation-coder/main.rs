@@ -1,6 +1,7 @@
 //! `occupation-coder`: the native command-line coder (same core as the WebAssembly module).
 
 mod batch;
+mod interrupt;
 mod bench;
 
 use std::path::{Path, PathBuf};
@@ -62,8 +63,30 @@ enum Command {
     },
 }
 
+/// Reads and loads a pack, reading at most one byte more than
+/// [`occupation_coder::pack::MAX_PACK_BYTES`] (a device such as `/dev/zero` has no size to
+/// check first), so a wrong file fails at once.
 pub fn load_pack(path: &Path) -> Result<Coder> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read model pack {}", path.display()))?;
+    use std::io::Read;
+    let max = occupation_coder::pack::MAX_PACK_BYTES;
+    let cannot = || format!("cannot read model pack {}", path.display());
+    let file = std::fs::File::open(path).with_context(cannot)?;
+    let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+    let mut bytes = Vec::with_capacity(size.map_or(0, |n| n.min(max as u64 + 1) as usize));
+    if size.is_none_or(|n| n <= max as u64) {
+        let mut file = file.take(max as u64 + 1);
+        // The magic bytes first: a file that is not a pack at all is refused before the rest
+        // is read.
+        (&mut file).take(16).read_to_end(&mut bytes).with_context(cannot)?;
+        if bytes.len() < 4 || bytes[..4] == occupation_coder::pack::MAGIC {
+            file.read_to_end(&mut bytes).with_context(cannot)?;
+        }
+    }
+    let len = size.unwrap_or(bytes.len() as u64);
+    if len > max as u64 {
+        let e = occupation_coder::PackError::TooLarge { len, max };
+        return Err(anyhow::Error::new(e).context(format!("cannot load model pack {}", path.display())));
+    }
     Coder::from_bytes(&bytes).with_context(|| format!("cannot load model pack {}", path.display()))
 }
 
