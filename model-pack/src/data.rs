@@ -137,7 +137,8 @@ pub fn resolve_data_dir(flag: Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"))
 }
 
-pub fn load(dir: &Path) -> Result<Data> {
+/// Reads the data folder, and the project's lexicon from `lexicon` (none when `None`).
+pub fn load(dir: &Path, lexicon: Option<&Path>) -> Result<Data> {
     if !dir.is_dir() {
         bail!(
             "data folder {} does not exist; pass --data DIR or set OCCUPATION_CODER_DATA to the folder holding classifications/ and corpora/",
@@ -159,7 +160,10 @@ pub fn load(dir: &Path) -> Result<Data> {
         ilo_index: read_csv(&k.join("isco08_ilo_index/isco08_index_titles.csv"))?,
         onet_titles: read_csv(&k.join("onet_29.3/onet_titles.csv"))?,
         onet_tasks: read_csv(&k.join("onet_29.3/onet_tasks.csv"))?,
-        lexicon: crate::lexicon::load(&crate::lexicon::default_dir())?,
+        lexicon: match lexicon {
+            Some(l) => crate::lexicon::load(l)?,
+            None => crate::lexicon::Lexicon::default(),
+        },
     })
 }
 

@@ -108,6 +108,10 @@ struct Common {
     /// Character n-gram lengths from title words, e.g. `3-5`; `0-0` turns them off.
     #[arg(long, default_value = "3-4")]
     char_ngrams: String,
+    /// The project's respondent-language lexicon folder, or `none` to train without it (as
+    /// for a classification other than the real OSCA 2024 / ANZSCO 2022). [default: model-pack/lexicon]
+    #[arg(long)]
+    lexicon: Option<PathBuf>,
     /// Quiet: no progress lines.
     #[arg(long, short)]
     quiet: bool,
@@ -143,7 +147,12 @@ impl Common {
 
     fn load(&self) -> Result<data::Data> {
         let dir = data::resolve_data_dir(self.data.clone());
-        data::load(&dir).with_context(|| format!("loading training data from {}", dir.display()))
+        let lexicon = match &self.lexicon {
+            Some(p) if p.as_os_str() == "none" => None,
+            Some(p) => Some(p.clone()),
+            None => Some(lexicon::default_dir()),
+        };
+        data::load(&dir, lexicon.as_deref()).with_context(|| format!("loading training data from {}", dir.display()))
     }
 }
 
