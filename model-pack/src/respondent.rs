@@ -3,7 +3,7 @@
 //! misspellings, plain task phrases, and vague titles ("teacher", "driver", "staff") that only
 //! the tasks make precise.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::data::{Data, Scheme};
 use crate::examples::{norm_key, Builder, Crosswalks, Source, Target};
@@ -39,24 +39,41 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
         .iter()
         .map(|o| (o.code.as_str(), std::iter::once(&o.title).chain(&o.alt_titles).chain(&o.specialisations).collect()))
         .collect();
-    let vague_of = |code: &str, rng: &mut Rng| -> String {
+    // Occupations whose titles use each word: a vague title must be shared by two or more
+    // occupations, or it would point at one of them even when typed alone ("artist").
+    let mut users: HashMap<String, BTreeSet<&str>> = HashMap::new();
+    for (code, ts) in &titles_of {
+        for t in ts {
+            for word in t.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+                users.entry(word.to_string()).or_default().insert(code);
+            }
+            for v in VAGUE_HEADS.iter().filter(|v| v.contains(' ') && t.to_lowercase().contains(*v)) {
+                users.entry((*v).to_string()).or_default().insert(code);
+            }
+        }
+    }
+    let shared = |word: &str| users.get(word).is_some_and(|u| u.len() >= 2);
+    let mut used_vague: BTreeSet<String> = BTreeSet::new();
+    let mut vague_of = |code: &str, rng: &mut Rng| -> String {
         let titles: Vec<&String> = titles_of.iter().filter(|(c, _)| c.starts_with(code)).flat_map(|(_, t)| t.iter().copied()).collect();
         let mut options: Vec<String> = Vec::new();
         if let Some(first) = titles.first() {
-            let head = first.split(" (").next().unwrap_or(first).split_whitespace().last().unwrap_or("").to_lowercase();
-            if !head.is_empty() {
+            let head = vague_head(first);
+            if shared(&head) {
                 options.push(head);
             }
         }
         for v in VAGUE_HEADS {
-            if titles.iter().any(|t| t.to_lowercase().contains(v)) {
+            if shared(v) && titles.iter().any(|t| t.to_lowercase().contains(v)) {
                 options.push((*v).to_string());
             }
         }
         if options.is_empty() {
             return FILLER_TITLES[rng.below(FILLER_TITLES.len())].to_string();
         }
-        options.swap_remove(rng.below(options.len()))
+        let v = options.swap_remove(rng.below(options.len()));
+        used_vague.insert(v.clone());
+        v
     };
     let all_phrases: Vec<(&str, &str)> = lex.task_phrases.iter().map(|p| (p.code.as_str(), p.phrase.as_str())).collect();
 
@@ -121,8 +138,18 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
             for task in &o.tasks {
                 let Some(r) = respondent_rewrite(task) else { continue };
                 b.push("", &r, target.clone(), w.task_rewrite, Source::TaskRewrite, None);
-                let vague = vague_head(&o.title);
+                let vague = if scheme == Scheme::Osca2024 { vague_of(&o.code, rng) } else { FILLER_TITLES[rng.below(FILLER_TITLES.len())].to_string() };
                 b.push(&vague, &r, target.clone(), w.task_rewrite, Source::TaskRewrite, None);
+            }
+        }
+        // A vague title typed alone names only the group all its users share (none when they
+        // span major groups): balances the vague-title-with-tasks examples above.
+        for v in std::mem::take(&mut used_vague) {
+            let codes: Vec<&str> = users[&v].iter().copied().collect();
+            let common = codes.iter().skip(1).fold(codes[0].len(), |n, c| codes[0].bytes().zip(c.bytes()).take(n).take_while(|(a, b)| a == b).count());
+            let group = &codes[0][..[0, 1, 2, 3, 4, 4, 6][common]];
+            if !group.is_empty() {
+                b.push(&v, "", xw.osca_target(group), w.lexicon_term, Source::TaskPhrase, None);
             }
         }
         // Misspelt titles from the lexicon's list.
@@ -136,10 +163,14 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
                 let words: Vec<&str> = lower.split_whitespace().collect();
                 for (i, word) in words.iter().enumerate() {
                     let Some(options) = slips.get(word.trim_matches(|c: char| !c.is_alphanumeric())) else { continue };
-                    let mut out: Vec<&str> = words.clone();
-                    out[i] = options[rng.below(options.len())];
-                    let origin = (k > 0).then(|| norm_key(t));
-                    b.push(&out.join(" "), "", Target::Code(o.code.clone()), w.misspelt, Source::LexiconMisspelt, origin);
+                    // Every listed slip: respondents' misspellings of a word are many and
+                    // varied, and each is worth learning.
+                    for slip in options {
+                        let mut out: Vec<&str> = words.clone();
+                        out[i] = slip;
+                        let origin = (k > 0).then(|| norm_key(t));
+                        b.push(&out.join(" "), "", Target::Code(o.code.clone()), w.misspelt, Source::LexiconMisspelt, origin);
+                    }
                 }
             }
         }
