@@ -5,8 +5,8 @@
 //! Every failure leaves through [`throw`], which makes a JavaScript `Error` whose `message`
 //! is the Rust error's Display text and whose `code` names the error kind.
 
-use js_sys::{Array, Function, JsString, Object, Promise, Reflect, Uint8Array};
-use serde::{Deserialize, Serialize};
+use js_sys::{Array, Function, JsString, Promise, Reflect, Uint8Array};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -196,11 +196,21 @@ fn throw(failure: Failure) -> JsValue {
     error.into()
 }
 
-/// The message of a thrown JavaScript value (an `Error`'s `message`, or its string form).
+/// The message of a thrown JavaScript value (its `message` if it has one, else its string
+/// form), cut to 200 characters. Reading it may itself throw (a getter, a Proxy): that gives a
+/// plain description instead.
 fn js_message(value: &JsValue) -> String {
-    match value.dyn_ref::<js_sys::Error>() {
-        Some(e) => String::from(e.message()),
-        None => value.as_string().unwrap_or_else(|| format!("{value:?}")),
+    let message = if value.is_object() {
+        Reflect::get(value, &JsValue::from_str("message")).ok().filter(|m| m.is_string()).and_then(|m| m.as_string())
+    } else {
+        None
+    };
+    let message = message
+        .or_else(|| string_of(value).ok().map(String::from))
+        .unwrap_or_else(|| "a value that cannot be shown".into());
+    match message.char_indices().nth(200) {
+        Some((at, _)) => format!("{}...", &message[..at]),
+        None => message,
     }
 }
 
@@ -210,14 +220,25 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
         .map_err(|e| Failure::Internal(js_message(&e.into())))
 }
 
-/// A record as JavaScript passes it: `title` is required, `id` and `tasks` are optional.
-#[derive(Deserialize)]
-struct RecordIn {
-    #[serde(default)]
-    id: Option<String>,
-    title: String,
-    #[serde(default)]
-    tasks: Option<String>,
+// JavaScript operations that may run user code (a getter, a Proxy trap) and so throw: with
+// `catch` the exception comes back as an `Err` to be thrown again with a `code`, instead of
+// unwinding through WebAssembly frames (which leaves `self` borrowed for good).
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array_checked(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_name = String)]
+    fn string_of(value: &JsValue) -> Result<JsString, JsValue>;
+}
+
+/// `value[name]`; a throwing getter or Proxy trap is a `BAD_INPUT` error naming the property.
+fn get_property(value: &JsValue, name: &JsValue, what: &str) -> Result<JsValue, Failure> {
+    Reflect::get(value, name).map_err(|e| Failure::Input(format!("reading {what} threw: {}", js_message(&e))))
+}
+
+/// Whether `value` is an array; a revoked Proxy, which throws, is a `BAD_INPUT` error.
+fn is_array(value: &JsValue, what: &str) -> Result<bool, Failure> {
+    is_array_checked(value).map_err(|e| Failure::Input(format!("{what} cannot be read: {}", js_message(&e))))
 }
 
 fn record_from_js(value: JsValue, at: Option<usize>) -> Result<Record, Failure> {
@@ -225,15 +246,36 @@ fn record_from_js(value: JsValue, at: Option<usize>) -> Result<Record, Failure> 
         Some(i) => format!("record {i}"),
         None => "record".to_string(),
     };
-    if !value.is_object() || Array::is_array(&value) {
+    if !value.is_object() || is_array(&value, &where_)? {
         return Err(Failure::Input(format!(
             "{where_} must be an object like {{title: \"...\", tasks: \"...\"}}, got {}",
             js_display(&value)
         )));
     }
-    let r: RecordIn = serde_wasm_bindgen::from_value(without_oversized_text(value))
-        .map_err(|e| Failure::Input(format!("{where_} is not valid: {}", js_message(&e.into()))))?;
-    Ok(Record { id: r.id, title: r.title, tasks: r.tasks.unwrap_or_default() })
+    // Each property is read once, through `Reflect.get` (a getter runs once; if it throws the
+    // error says which property). An oversized string is not copied (see `oversized`).
+    let field = |name: &str, required: bool| -> Result<Option<String>, Failure> {
+        let v = get_property(&value, &JsValue::from_str(name), &format!("{where_}'s {name}"))?;
+        if v.is_undefined() || (v.is_null() && !required) {
+            return if required {
+                Err(Failure::Input(format!("{where_} is not valid: missing field `{name}`")))
+            } else {
+                Ok(None)
+            };
+        }
+        if oversized(&v) {
+            return Ok(Some(too_long_stand_in()));
+        }
+        match v.as_string() {
+            Some(s) => Ok(Some(s)),
+            None => Err(Failure::Input(format!(
+                "{where_} is not valid: invalid type: {}, expected a string for `{name}`",
+                js_display(&v)
+            ))),
+        }
+    };
+    let title = field("title", true)?.unwrap_or_default();
+    Ok(Record { id: field("id", false)?, title, tasks: field("tasks", false)?.unwrap_or_default() })
 }
 
 /// More UTF-16 code units than this and a string certainly holds more than
@@ -252,22 +294,6 @@ fn too_long_stand_in() -> String {
     " ".repeat(MAX_TEXT_CHARS + 1)
 }
 
-/// `record`, or a shallow copy of it whose oversized `title` or `tasks` is the stand-in.
-fn without_oversized_text(record: JsValue) -> JsValue {
-    let get = |name: &str| Reflect::get(&record, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-    let (title, tasks) = (get("title"), get("tasks"));
-    if !oversized(&title) && !oversized(&tasks) {
-        return record;
-    }
-    let copy = Object::assign(&Object::new(), record.unchecked_ref());
-    for (name, value) in [("title", title), ("tasks", tasks)] {
-        if oversized(&value) {
-            // Setting a data property on a fresh plain object cannot fail.
-            let _ = Reflect::set(&copy, &JsValue::from_str(name), &JsValue::from_str(&too_long_stand_in()));
-        }
-    }
-    copy.into()
-}
 
 /// The bounds every call is held to: `{ maxBatch: 300, maxK: 50, maxTextChars: 10000 }`.
 #[wasm_bindgen(unchecked_return_type = "Limits")]
@@ -469,16 +495,25 @@ fn load(bytes: &[u8]) -> Result<OccupationCoder, Failure> {
 }
 
 fn records_from_js(value: JsValue) -> Result<Vec<Record>, Failure> {
-    if !Array::is_array(&value) {
+    if !is_array(&value, "records")? {
         return Err(Failure::Input(format!(
             "records must be an array of {{title, tasks}} objects, got {}",
             js_display(&value)
         )));
     }
-    let array: Array = value.unchecked_into();
+    // Through `Reflect.get`, as a Proxy of an array may throw from any read.
+    let length = get_property(&value, &JsValue::from_str("length"), "records.length")?;
+    let length = length.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0).ok_or_else(|| {
+        Failure::Input(format!("records.length must be a whole number, got {}", js_display(&length)))
+    })?;
     // Before any record is converted: an array of a million records is refused at once.
-    check_batch_len(array.length() as usize)?;
-    array.iter().enumerate().map(|(i, v)| record_from_js(v, Some(i))).collect()
+    check_batch_len(length.min(usize::MAX as f64) as usize)?;
+    (0..length as u32)
+        .map(|i| {
+            let record = get_property(&value, &JsValue::from(i), &format!("record {i}"))?;
+            record_from_js(record, Some(i as usize))
+        })
+        .collect()
 }
 
 /// GETs `url` with the global `fetch` and returns the body's bytes.

@@ -174,6 +174,37 @@ describe('OSCA 2024 pack', () => {
     // ...and the coder still works.
     checkSuggestions(c.suggest('brickie', '', 5), 5);
   });
+
+  test('throwing getters and Proxy records throw an Error with a string code, and the coder still works', () => {
+    const c = coders.osca2024;
+    const boom = () => { throw new Error('getter says no'); };
+    const getter = { get title() { return boom(); } };
+    const trap = new Proxy({}, { get: boom });
+    const { proxy: revoked, revoke } = Proxy.revocable({ title: 'baker' }, {});
+    revoke();
+    const arrayTrap = new Proxy([{ title: 'baker' }], { get: (t, k) => (k === 'length' ? 1 : boom()) });
+    const lengthTrap = new Proxy([], { get: boom });
+    const thrownString = { get title() { throw 'a string, not an Error'; } };
+    const cases = [
+      () => c.code(getter), () => c.code(trap), () => c.code(revoked), () => c.code(thrownString),
+      () => c.codeBatch([{ title: 'a' }, getter]), () => c.codeFields([trap]), () => c.codeBatch(arrayTrap),
+      () => c.codeFields(lengthTrap), () => c.codeBatch(revoked), () => c.recode('261313', getter),
+    ];
+    for (const f of cases) {
+      const e = thrown(f);
+      assert.ok(e instanceof Error, `${f}: ${e}`);
+      assert.equal(typeof e.code, 'string', `${f}: ${e}`);
+      assert.equal(e.code, 'BAD_INPUT', `${f}: ${e.message}`);
+    }
+    assert.match(thrown(() => c.code(getter)).message, /record's title threw: getter says no/);
+    assert.match(thrown(() => c.code(thrownString)).message, /a string, not an Error/);
+    // A Proxy that reads like a record is coded like one.
+    const plain = c.code({ title: 'baker' });
+    assert.deepEqual(c.code(new Proxy({ title: 'baker' }, {})), plain);
+    // ...and nothing was left borrowed.
+    checkSuggestions(c.suggest('brickie', '', 5), 5);
+    assert.equal(c.codeBatch([{ title: 'baker' }]).length, 1);
+  });
 });
 
 describe('limits and long texts', () => {
