@@ -282,7 +282,7 @@ fn add_block(pairs: &mut Vec<(u32, f32)>, block: &mut Vec<u32>, tmp: &mut Vec<u3
         }
         // The count as the sum of ones in f32 is exact, as before. Most ids occur once, and
         // ln(1) is exactly 0: no call to the logarithm for them.
-        let tf = if j - i == 1 { 1.0 } else { 1.0 + ((j - i) as f32).ln() };
+        let tf = if j - i == 1 { 1.0 } else { 1.0 + libm::logf((j - i) as f32) };
         pairs.push((id, tf));
         i = j;
     }
@@ -523,7 +523,7 @@ impl Accumulator {
         }
         counts.clear();
         for p in &mut merged {
-            p.1 = 1.0 + p.1.ln();
+            p.1 = 1.0 + libm::logf(p.1);
         }
         let norm = merged.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt();
         if weight > 0.0 && norm > 0.0 {

@@ -243,7 +243,7 @@ pub fn softmax_in_place(values: &mut [f32], temperature: f32) {
     let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let mut sum = 0.0;
     for v in values.iter_mut() {
-        *v = ((*v - max) * temperature).exp();
+        *v = libm::expf((*v - max) * temperature);
         sum += *v;
     }
     for v in values.iter_mut() {
