@@ -89,7 +89,7 @@ struct Common {
     #[arg(long, value_enum, default_value = "pseudo")]
     strategy: CandidateStrategy,
     /// Weight multiplier of pseudo-labelled examples (`--strategy pseudo`).
-    #[arg(long, default_value_t = 0.6)]
+    #[arg(long, default_value_t = 0.25)]
     pseudo_weight: f32,
     /// SVM cost C.
     #[arg(long, default_value_t = 1.0)]
