@@ -34,7 +34,8 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
     for p in &lex.task_phrases {
         phrases.entry(p.code.as_str()).or_default().push(p.phrase.as_str());
     }
-    let titles_of: HashMap<&str, Vec<&String>> = osca
+    // Ordered, so the draws below (and so the pack) are the same on every build.
+    let titles_of: BTreeMap<&str, Vec<&String>> = osca
         .occupations
         .iter()
         .map(|o| (o.code.as_str(), std::iter::once(&o.title).chain(&o.alt_titles).chain(&o.specialisations).collect()))
@@ -115,7 +116,7 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
         if !code.is_empty() {
             let target = match scheme {
                 Scheme::Osca2024 => xw.osca_target(code),
-                Scheme::Anzsco2022 => xw.target(std::collections::BTreeSet::from([code.to_string()])),
+                Scheme::Anzsco2022 => xw.anzsco_target(code),
             };
             b.push(term, "", target.clone(), w.lexicon_term, Source::LexiconTerm, None);
             let osca_code = t.osca2024.trim();
@@ -132,45 +133,44 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
     }
 
     // The classification's task statements as respondents write them.
-    if let Some(own) = Some(data.classification(scheme)) {
-        for o in &own.occupations {
-            let target = Target::Code(o.code.clone());
-            for task in &o.tasks {
-                let Some(r) = respondent_rewrite(task) else { continue };
-                b.push("", &r, target.clone(), w.task_rewrite, Source::TaskRewrite, None);
-                let vague = if scheme == Scheme::Osca2024 { vague_of(&o.code, rng) } else { FILLER_TITLES[rng.below(FILLER_TITLES.len())].to_string() };
-                b.push(&vague, &r, target.clone(), w.task_rewrite, Source::TaskRewrite, None);
-            }
+    let own = data.classification(scheme);
+    for o in &own.occupations {
+        let target = Target::Code(o.code.clone());
+        for task in &o.tasks {
+            let Some(r) = respondent_rewrite(task) else { continue };
+            b.push("", &r, target.clone(), w.task_rewrite, Source::TaskRewrite, None);
+            let vague = if scheme == Scheme::Osca2024 { vague_of(&o.code, rng) } else { FILLER_TITLES[rng.below(FILLER_TITLES.len())].to_string() };
+            b.push(&vague, &r, target.clone(), w.task_rewrite, Source::TaskRewrite, None);
         }
-        // A vague title typed alone names only the group all its users share (none when they
-        // span major groups): balances the vague-title-with-tasks examples above.
-        for v in std::mem::take(&mut used_vague) {
-            let codes: Vec<&str> = users[&v].iter().copied().collect();
-            let common = codes.iter().skip(1).fold(codes[0].len(), |n, c| codes[0].bytes().zip(c.bytes()).take(n).take_while(|(a, b)| a == b).count());
-            let group = &codes[0][..[0, 1, 2, 3, 4, 4, 6][common]];
-            if !group.is_empty() {
-                b.push(&v, "", xw.osca_target(group), w.lexicon_term, Source::TaskPhrase, None);
-            }
+    }
+    // A vague title typed alone names only the group all its users share (none when they
+    // span major groups): balances the vague-title-with-tasks examples above.
+    for v in std::mem::take(&mut used_vague) {
+        let codes: Vec<&str> = users[&v].iter().copied().collect();
+        let common = codes.iter().skip(1).fold(codes[0].len(), |n, c| codes[0].bytes().zip(c.bytes()).take(n).take_while(|(a, b)| a == b).count());
+        let group = &codes[0][..[0, 1, 2, 3, 4, 4, 6][common]];
+        if !group.is_empty() {
+            b.push(&v, "", xw.osca_target(group), w.lexicon_term, Source::TaskPhrase, None);
         }
-        // Misspelt titles from the lexicon's list.
-        let mut slips: HashMap<&str, Vec<&str>> = HashMap::new();
-        for m in &lex.misspellings {
-            slips.entry(m.correct.as_str()).or_default().push(m.misspelt.as_str());
-        }
-        for o in &own.occupations {
-            for (k, t) in std::iter::once(&o.title).chain(&o.alt_titles).enumerate() {
-                let lower = t.to_lowercase();
-                let words: Vec<&str> = lower.split_whitespace().collect();
-                for (i, word) in words.iter().enumerate() {
-                    let Some(options) = slips.get(word.trim_matches(|c: char| !c.is_alphanumeric())) else { continue };
-                    // Every listed slip: respondents' misspellings of a word are many and
-                    // varied, and each is worth learning.
-                    for slip in options {
-                        let mut out: Vec<&str> = words.clone();
-                        out[i] = slip;
-                        let origin = (k > 0).then(|| norm_key(t));
-                        b.push(&out.join(" "), "", Target::Code(o.code.clone()), w.misspelt, Source::LexiconMisspelt, origin);
-                    }
+    }
+    // Misspelt titles from the lexicon's list.
+    let mut slips: HashMap<&str, Vec<&str>> = HashMap::new();
+    for m in &lex.misspellings {
+        slips.entry(m.correct.as_str()).or_default().push(m.misspelt.as_str());
+    }
+    for o in &own.occupations {
+        for (k, t) in std::iter::once(&o.title).chain(&o.alt_titles).enumerate() {
+            let lower = t.to_lowercase();
+            let words: Vec<&str> = lower.split_whitespace().collect();
+            for (i, word) in words.iter().enumerate() {
+                let Some(options) = slips.get(word.trim_matches(|c: char| !c.is_alphanumeric())) else { continue };
+                // Every listed slip: respondents' misspellings of a word are many and
+                // varied, and each is worth learning.
+                for slip in options {
+                    let mut out: Vec<&str> = words.clone();
+                    out[i] = slip;
+                    let origin = (k > 0).then(|| norm_key(t));
+                    b.push(&out.join(" "), "", Target::Code(o.code.clone()), w.misspelt, Source::LexiconMisspelt, origin);
                 }
             }
         }
