@@ -107,6 +107,10 @@ pub fn run(data: &Data, scheme: Scheme, cfg: &Config, respondents: Option<&Path>
         None => Vec::new(),
     };
     let prepared = pipeline::prepare(data, scheme, cfg)?;
+    // Before any training: a label outside the classification is the answer file's fault.
+    if let Some(a) = answers.iter().find(|a| prepared.tree.tree.find(&a.gold).is_none()) {
+        bail!("respondent answer {} is labelled {}, which is not a code of {}", a.id, a.gold, scheme.name());
+    }
     let (bytes, report) = pipeline::build_prepared(data, scheme, cfg, &prepared, start)?;
     let coder = Coder::from_bytes(&bytes).context("loading the pack just built")?;
     let flat_model = if flat {
@@ -125,9 +129,6 @@ pub fn run(data: &Data, scheme: Scheme, cfg: &Config, respondents: Option<&Path>
     let mut builders: BTreeMap<(String, String), (MetricsBuilder, MetricsBuilder)> = BTreeMap::new();
     let mut rows = Vec::new();
     for (a, (p, f)) in answers.iter().zip(&preds) {
-        if tree.find(&a.gold).is_none() {
-            bail!("respondent answer {} is labelled {}, which is not a code of {}", a.id, a.gold, scheme.name());
-        }
         for kind in ["all", a.kind.as_str()] {
             let (bp, bf) = builders.entry((a.split.clone(), kind.to_string())).or_default();
             add(bp, &[&a.gold], p);

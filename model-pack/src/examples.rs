@@ -391,7 +391,7 @@ impl Crosswalks {
         Crosswalks { scheme, own_codes, anzsco_to_osca, osca_to_anzsco: osca_to_anzsco.clone(), isco_to_own, soc_to_own, whole_inside }
     }
 
-    pub(crate) fn target(&self, codes: BTreeSet<String>) -> Target {
+    fn target(&self, codes: BTreeSet<String>) -> Target {
         let codes: Vec<String> = codes.into_iter().filter(|c| self.own_codes.contains(c)).collect();
         if codes.len() == 1 {
             Target::Code(codes.into_iter().next().unwrap())

@@ -156,7 +156,7 @@ fn real_title_slice(own: &crate::data::ClassificationData, resolved: &[(Example,
     let mut cases = Vec::new();
     for (e, nodes) in resolved.iter().filter(|(e, _)| e.real_title) {
         let key = examples::norm_key(&e.title);
-        if key.is_empty() || own_titles.contains(&key) || occupation_coder::features::fnv1a_64(0x51ce, key.as_bytes()) % SLICE_ONE_IN != 0 {
+        if key.is_empty() || own_titles.contains(&key) || !occupation_coder::features::fnv1a_64(0x51ce, key.as_bytes()).is_multiple_of(SLICE_ONE_IN) {
             continue;
         }
         if keys.insert(key) {
