@@ -3,6 +3,9 @@
 use crate::decode::{self, Step};
 use crate::error::{CodeError, PackError};
 use crate::features::{featurise, featurise_into, Features};
+use crate::index::{CodingIndex, Hit};
+use crate::spelling::Speller;
+use crate::normalise::{normalise_into, Words};
 use crate::model::{NodeScorer, PreparedText, QuantisedModel, ScoreScratch};
 use crate::pack::{read_pack, BackoffRule, PackHeader};
 use crate::result::{CodeResult, CodedResult, ModelInfo, PathStep, Record, Suggestion, UncodedReason};
@@ -39,6 +42,8 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<ScoreScratch> = std::cell::RefCell::new(ScoreScratch::default());
     /// Each thread's features of the text [`Coder::decide`] codes, reused from text to text.
     static FEATURES: std::cell::RefCell<Features> = std::cell::RefCell::new(Features::default());
+    /// Each thread's normalised title and index key for [`Coder::index_hit`].
+    static TITLE_KEY: std::cell::RefCell<(Words, String)> = std::cell::RefCell::new((Words::default(), String::new()));
 }
 
 /// Runs `f` on `x` prepared by `model`, in this thread's reusable scratch (a fresh one if that
@@ -80,6 +85,10 @@ pub struct Coder {
     non_classification: Vec<String>,
     /// Source classification name and its codes -> candidate nodes here.
     recode: Option<(String, HashMap<String, Vec<usize>>)>,
+    /// Known answers, looked up by title before the model (empty for packs before version 3).
+    index: CodingIndex,
+    /// Title words misspellings are corrected to (empty for packs before version 3).
+    speller: Speller,
 }
 
 /// What coding a record decided, as positions in the tree: [`Coder::result`] turns it into
@@ -146,9 +155,17 @@ impl Coder {
                 Some((table.from, links))
             }
         };
+        let index = match payload.index {
+            Some(r) => CodingIndex::from_record(r, model.tree().nodes.len())?,
+            None => CodingIndex::default(),
+        };
+        let speller = match payload.spelling {
+            Some(r) => Speller::from_record(r)?,
+            None => Speller::default(),
+        };
         // read_pack checked the prefix, so the version bytes are there.
         let format_version = u16::from_le_bytes([bytes[4], bytes[5]]);
-        Ok(Coder { header, format_version, model, backoff: b, non_classification: payload.non_classification, recode })
+        Ok(Coder { header, format_version, model, backoff: b, non_classification: payload.non_classification, recode, index, speller })
     }
 
     pub fn header(&self) -> &PackHeader {
@@ -171,11 +188,97 @@ impl Coder {
     /// The `k` most likely occupations for the text, best first.
     pub fn suggest(&self, title: &str, tasks: &str, k: usize) -> Result<Vec<Suggestion>, CodeError> {
         check_request(title, tasks, k)?;
+        let corrected = self.speller.correct_title(title);
+        let title = corrected.as_deref().unwrap_or(title);
         let x = self.features(title, tasks);
         if x.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(self.suggest_features(&x, k))
+        let hit = self.deciding_hit(title, tasks);
+        let width = (k * BEAM_PER_K).max(MIN_BEAM);
+        let paths = with_prepared(&self.model, &x, |p| decode::beam(&self.model, p, k, width));
+        Ok(self.with_hit_first(hit, paths, k))
+    }
+
+    /// The beam's paths as suggestions, led by an index hit when there is one: the model's
+    /// other answers share what the hit's confidence leaves, and the hit is not repeated.
+    fn with_hit_first(&self, hit: Option<Hit>, paths: Vec<Vec<Step>>, k: usize) -> Vec<Suggestion> {
+        let Some(hit) = hit else {
+            return paths.into_iter().map(|p| self.suggestion(&Candidate::from_path(p))).collect();
+        };
+        let rest = 1.0 - hit.confidence;
+        let mut out = vec![self.suggestion(&self.hit_candidate(hit))];
+        for p in paths.into_iter().filter(|p| p.last().is_some_and(|s| s.node != hit.node)).take(k - 1) {
+            let mut c = Candidate::from_path(p);
+            c.confidence *= rest;
+            out.push(self.suggestion(&c));
+        }
+        out
+    }
+
+    /// An index hit as a path: certain down to the hit's parent, the tier's measured
+    /// precision at the hit itself, so the joint is that precision.
+    fn hit_candidate(&self, hit: Hit) -> Candidate {
+        let nodes = self.model.tree().path_to(hit.node);
+        let last = nodes.len() - 1;
+        let path: Vec<Step> = nodes
+            .into_iter()
+            .enumerate()
+            .map(|(i, node)| {
+                let p = if i == last { hit.confidence } else { 1.0 };
+                Step { node, conditional: p, joint: p }
+            })
+            .collect();
+        Candidate { node: hit.node, confidence: hit.confidence, path }
+    }
+
+    /// `title` with its misspelt words corrected (see [`crate::spelling`]), or `None` when
+    /// it has none.
+    pub fn corrected_title(&self, title: &str) -> Option<String> {
+        self.speller.correct_title(title)
+    }
+
+    /// The index hit that decides for this title and tasks (as typed, or as corrected by
+    /// [`Coder::corrected_title`]), if any. Without tasks any hit
+    /// does. With tasks, only a hit on an occupation does: a title the index holds as a group
+    /// ("aged care worker") or as too vague to code ("contractor") leaves the tasks to the
+    /// model, which can go deeper.
+    pub fn deciding_hit(&self, title: &str, tasks: &str) -> Option<Hit> {
+        let hit = self.index_hit(title)?;
+        if !tasks.chars().any(char::is_alphanumeric) {
+            return Some(hit);
+        }
+        let node = self.model.tree().node(hit.node);
+        (node.depth == 5 && !self.non_classification.contains(&node.code)).then_some(hit)
+    }
+
+    /// The coding index's entry for this title, if any (see [`crate::index`]).
+    pub fn index_hit(&self, title: &str) -> Option<Hit> {
+        if self.index.is_empty() {
+            return None;
+        }
+        TITLE_KEY.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let (words, key) = &mut *scratch;
+                normalise_into(title, words);
+                self.index.lookup(words, key)
+            }
+            Err(_) => {
+                let mut words = Words::default();
+                normalise_into(title, &mut words);
+                self.index.lookup(&words, &mut String::new())
+            }
+        })
+    }
+
+    /// Names of the coding index's tiers, by tier number (see [`Hit::tier`]).
+    pub fn index_tiers(&self) -> &[String] {
+        self.index.tier_names()
+    }
+
+    /// Entries in the pack's coding index (0 for packs before format version 3).
+    pub fn index_len(&self) -> usize {
+        self.index.len()
     }
 
     /// The `k` most likely occupations inside group `code` (any level), best first, with
@@ -187,19 +290,16 @@ impl Coder {
             code: code.to_string(),
             classification: self.header.classification.clone(),
         })?;
+        let corrected = self.speller.correct_title(title);
+        let title = corrected.as_deref().unwrap_or(title);
         let x = self.features(title, tasks);
         let width = (k * BEAM_PER_K).max(MIN_BEAM);
         let paths = with_prepared(&self.model, &x, |p| {
             let start = decode::path_to(&self.model, p, node);
             decode::beam_from(&self.model, p, start, k, width)
         });
-        Ok(paths.into_iter().map(|p| self.suggestion(&Candidate::from_path(p))).collect())
-    }
-
-    fn suggest_features(&self, x: &Features, k: usize) -> Vec<Suggestion> {
-        let width = (k * BEAM_PER_K).max(MIN_BEAM);
-        let paths = with_prepared(&self.model, x, |p| decode::beam(&self.model, p, k, width));
-        paths.into_iter().map(|p| self.suggestion(&Candidate::from_path(p))).collect()
+        let hit = self.deciding_hit(title, tasks).filter(|h| tree.path_to(h.node).contains(&node));
+        Ok(self.with_hit_first(hit, paths, k))
     }
 
     /// Codes one record: the most detailed code the model is sure enough of, or a reason.
@@ -213,6 +313,12 @@ impl Coder {
         let uncoded = |reason, suggestions| Coding::Uncoded { reason, suggestions };
         if text_too_long(title, tasks) {
             return uncoded(UncodedReason::TooLong, Vec::new());
+        }
+        let corrected = self.speller.correct_title(title);
+        let title = corrected.as_deref().unwrap_or(title);
+        if let Some(hit) = self.deciding_hit(title, tasks) {
+            let c = self.hit_candidate(hit);
+            return Coding::Coded { path: c.path, confidence: c.confidence };
         }
         FEATURES.with(|cell| match cell.try_borrow_mut() {
             Ok(mut x) => {

@@ -3,6 +3,8 @@
 //! The data path, one module per step:
 //! text -> [`normalise`] -> [`features`] -> [`model`] (per-node calibrated probabilities)
 //! -> [`decode`] (greedy path with back-off, beam search) -> [`result`] shapes.
+//! Before the model, [`spelling`] corrects misspelt title words and [`index`] looks the title
+//! up among answers known to mean one code.
 //! [`pack`] is the model file format and [`coder`] ties it together.
 
 pub mod coder;
@@ -10,11 +12,13 @@ pub mod decode;
 pub mod error;
 pub mod evaluate;
 pub mod features;
+pub mod index;
 pub mod model;
 pub mod normalise;
 pub mod output;
 pub mod pack;
 pub mod result;
+pub mod spelling;
 pub mod tree;
 
 #[cfg(target_arch = "wasm32")]

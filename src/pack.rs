@@ -16,10 +16,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PackError;
 use crate::features::FeatureParams;
+use crate::index::IndexRecord;
+use crate::spelling::SpellingRecord;
 
 pub const MAGIC: [u8; 4] = *b"OCPK";
 /// Version written by [`write_pack`].
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 /// Oldest version still read (version 1 has no recoding table).
 pub const OLDEST_READABLE_VERSION: u16 = 1;
 /// Conventional file extension of model packs.
@@ -131,6 +133,10 @@ pub struct PackPayload {
     /// Codes of another classification that this pack can recode, with their candidates here
     /// (format version 2; `None` in version 1 packs).
     pub recode: Option<RecodeTable>,
+    /// Known answers looked up before the model (format version 3; `None` before).
+    pub index: Option<IndexRecord>,
+    /// Title words that misspelt title words are corrected to (format version 3).
+    pub spelling: Option<SpellingRecord>,
 }
 
 /// A correspondence from another classification's codes to candidate codes of this one.
@@ -149,6 +155,16 @@ struct PackPayloadV1 {
     classifiers: Vec<ClassifierRecord>,
     backoff: BackoffRule,
     non_classification: Vec<String>,
+}
+
+/// The version 2 payload: version 3 without `index`.
+#[derive(Deserialize)]
+struct PackPayloadV2 {
+    nodes: Vec<NodeRecord>,
+    classifiers: Vec<ClassifierRecord>,
+    backoff: BackoffRule,
+    non_classification: Vec<String>,
+    recode: Option<RecodeTable>,
 }
 
 /// Serialises a pack. Used by the trainer and by tests; the layout is the module doc's.
@@ -181,11 +197,16 @@ pub fn read_header(bytes: &[u8]) -> Result<PackHeader, PackError> {
 pub fn read_pack(bytes: &[u8]) -> Result<(PackHeader, PackPayload), PackError> {
     let (header, body) = split(bytes)?;
     let bad = |e: postcard::Error| PackError::BadPayload(e.to_string());
-    let payload: PackPayload = if u16::from_le_bytes([bytes[4], bytes[5]]) == 1 {
-        let v1: PackPayloadV1 = postcard::from_bytes(body).map_err(bad)?;
-        PackPayload { nodes: v1.nodes, classifiers: v1.classifiers, backoff: v1.backoff, non_classification: v1.non_classification, recode: None }
-    } else {
-        postcard::from_bytes(body).map_err(bad)?
+    let payload: PackPayload = match u16::from_le_bytes([bytes[4], bytes[5]]) {
+        1 => {
+            let v1: PackPayloadV1 = postcard::from_bytes(body).map_err(bad)?;
+            PackPayload { nodes: v1.nodes, classifiers: v1.classifiers, backoff: v1.backoff, non_classification: v1.non_classification, recode: None, index: None, spelling: None }
+        }
+        2 => {
+            let v2: PackPayloadV2 = postcard::from_bytes(body).map_err(bad)?;
+            PackPayload { nodes: v2.nodes, classifiers: v2.classifiers, backoff: v2.backoff, non_classification: v2.non_classification, recode: v2.recode, index: None, spelling: None }
+        }
+        _ => postcard::from_bytes(body).map_err(bad)?,
     };
     check_numbers(&payload)?;
     Ok((header, payload))

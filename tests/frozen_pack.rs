@@ -78,3 +78,21 @@ fn frozen_v2_pack_loads_codes_and_recodes() {
     assert!(["111111", "111112"].contains(&picked.results[0].code_category.as_str()));
     assert!(picked.results[0].code_confidence > 0.0 && picked.results[0].code_confidence <= 1.0);
 }
+
+const V3: &[u8] = include_bytes!("fixtures/pack-v3.ocpk");
+
+/// Version 3 (written by `write_frozen_fixture` when FORMAT_VERSION became 3) adds the coding
+/// index and the spelling vocabulary; same tiny model otherwise.
+#[test]
+fn frozen_v3_pack_loads_with_its_index_and_spelling() {
+    assert_eq!(u16::from_le_bytes([V3[4], V3[5]]), 3);
+    let coder = Coder::from_bytes(V3).expect("the v3 pack loads");
+    assert_eq!(coder.info().format_version, 3);
+    assert_eq!(coder.index_len(), 2);
+    let r = code(&coder, "Croissant maker", "");
+    assert_eq!((r.results[0].code_category.as_str(), r.results[0].code_confidence), ("111112", 0.97));
+    let r = code(&coder, "crossiant maker", "");
+    assert_eq!(r.results[0].code_category, "111112", "corrected, then found in the index");
+    assert_eq!(code(&coder, "Baker", "").results[0].code_category, "111111");
+    assert_eq!(coder.recode("A1", &Record::default()).results[0].code_category, "111111");
+}

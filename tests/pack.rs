@@ -23,6 +23,8 @@ use occupation_coder::pack::{
     read_header, read_pack, write_pack, BackoffRule, ClassifierRecord, NodeRecord, PackHeader, PackPayload, RecodeTable, FORMAT_VERSION,
     MAGIC, QUANTISATION,
 };
+use occupation_coder::index::{Entry as IndexEntry, IndexRecord};
+use occupation_coder::spelling::SpellingRecord;
 use occupation_coder::{CodeError, Coder, PackError, Record, UncodedReason, MAX_BATCH, MAX_K, MAX_TEXT_CHARS};
 
 const ROOT: u32 = 0;
@@ -119,6 +121,19 @@ fn payload() -> PackPayload {
         backoff: BackoffRule { min_conditional: 0.6, min_joint: 0.3 },
         non_classification: vec!["099960".into()],
         recode: Some(RecodeTable { from: "other".into(), links: vec![("A1".into(), vec!["111111".into()]), ("A2".into(), vec!["111111".into(), "111112".into()])] }),
+        // "croissant maker" is a known answer for Pastry Cook the model alone would not find;
+        // "cook" alone is held as the unit group.
+        index: Some(IndexRecord::from_entries(
+            vec![
+                IndexEntry { key: "croissant maker".into(), node: 10, tier: 0 },
+                IndexEntry { key: "cook".into(), node: 7, tier: 1 },
+            ],
+            vec!["classification title".into(), "project lexicon".into()],
+            vec![0.97, 0.9],
+        )),
+        spelling: Some(SpellingRecord::from_counts(
+            ["baker", "pastry", "pilot", "croissant", "maker", "cook"].iter().map(|w| (w.to_string(), 10)).collect(),
+        )),
     }
 }
 
@@ -622,6 +637,55 @@ fn single_byte_corruptions_never_panic() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The coding index and spelling correction (format version 3)
+
+#[test]
+fn index_hits_code_with_the_tier_confidence_and_lead_the_suggestions() {
+    let coder = Coder::from_bytes(&tiny()).unwrap();
+    assert_eq!(coder.index_len(), 2);
+    let r = coder.code(&Record { id: None, title: "Croissant Maker".into(), tasks: String::new() });
+    assert_eq!((r.results[0].code_category.as_str(), r.results[0].code_confidence), ("111112", 0.97));
+    let joints: Vec<f32> = r.results[0].path.iter().map(|s| s.joint).collect();
+    assert_eq!(joints, [1.0, 1.0, 1.0, 1.0, 0.97], "certain down to the unit group, the tier's precision at the hit");
+    let s = coder.suggest("croissant maker", "", 3).unwrap();
+    assert_eq!(s[0].code, "111112");
+    assert!(s[1..].iter().all(|x| x.code != "111112" && x.confidence <= 0.03 + 1e-6), "the rest share what the hit leaves: {s:?}");
+    // Within a group that holds the hit, it leads; within another group it is not shown.
+    assert_eq!(coder.suggest_within("1111", "croissant maker", "", 2).unwrap()[0].code, "111112");
+    assert!(coder.suggest_within("2", "croissant maker", "", 2).unwrap().iter().all(|x| x.code != "111112"));
+}
+
+#[test]
+fn a_group_hit_leaves_the_tasks_to_the_model() {
+    let coder = Coder::from_bytes(&tiny()).unwrap();
+    let alone = coder.code(&Record { id: None, title: "cook".into(), tasks: String::new() });
+    assert_eq!((alone.results[0].code_category.as_str(), alone.results[0].code_confidence), ("1111", 0.9));
+    let with_tasks = coder.code(&Record { id: None, title: "cook".into(), tasks: "pastry".into() });
+    assert_eq!(with_tasks.results[0].code_category, "111112", "the tasks say which cook");
+    assert!(coder.deciding_hit("croissant maker", "pastry and dough").is_some(), "an occupation hit decides even with tasks");
+}
+
+#[test]
+fn misspelt_title_words_are_corrected_before_the_index_and_the_model() {
+    let coder = Coder::from_bytes(&tiny()).unwrap();
+    assert_eq!(coder.corrected_title("Crossiant Makr"), Some("croissant maker".into()));
+    let r = coder.code(&Record { id: None, title: "crossiant maker".into(), tasks: String::new() });
+    assert_eq!(r.results[0].code_category, "111112", "corrected, then found in the index");
+    assert_eq!(coder.corrected_title("pilto"), Some("pilot".into()));
+    assert_eq!(coder.suggest("pilto", "", 1).unwrap()[0].code, "211111");
+    assert_eq!(coder.corrected_title("baker"), None, "known words are left alone");
+}
+
+#[test]
+fn a_version_2_pack_reads_without_index_or_spelling() {
+    let mut p = payload();
+    p.index = None;
+    p.spelling = None;
+    let coder = Coder::from_bytes(&write_pack(&header(), &p).unwrap()).unwrap();
+    assert_eq!(coder.index_len(), 0);
+    assert_eq!(coder.corrected_title("pilto"), None);
+}
+
 // The frozen v1 fixture (checked by tests/frozen_pack.rs)
 
 /// How `tests/fixtures/pack-v1.ocpk` was made (once, with format version 1):

@@ -95,6 +95,10 @@ pub struct EvalReport {
     /// Each pack answer, for reading the failures: (id, split, kind, gold, top-1, coded).
     pub answers: Vec<(String, String, String, String, String, String)>,
     pub real_title_slice: Pair,
+    /// The coding index on respondent answers: split -> tier -> (hits, right hits).
+    pub index: BTreeMap<String, BTreeMap<String, (usize, usize)>>,
+    /// Entries in the pack's coding index.
+    pub index_entries: usize,
     pub pack_bytes: usize,
     pub pack_gzip_bytes: usize,
     pub seconds: f64,
@@ -140,6 +144,21 @@ pub fn run(data: &Data, scheme: Scheme, cfg: &Config, respondents: Option<&Path>
         let coded = p.1.as_ref().map(|(c, s)| format!("{c} {s:.2}")).unwrap_or_default();
         rows.push((a.id.clone(), a.split.clone(), a.kind.clone(), a.gold.clone(), top1, coded));
     }
+    // The coding index alone: how many answers' titles it holds, and how many of those right.
+    let mut index: BTreeMap<String, BTreeMap<String, (usize, usize)>> = BTreeMap::new();
+    for a in &answers {
+        let splits = index.entry(a.split.clone()).or_default();
+        splits.entry("all answers".into()).or_default().0 += 1;
+        let title = coder.corrected_title(&a.title).unwrap_or_else(|| a.title.clone());
+        if let Some(hit) = coder.deciding_hit(&title, &a.tasks) {
+            let right = tree.node(hit.node).code.starts_with(&a.gold);
+            for tier in ["any tier", coder.index_tiers()[hit.tier as usize].as_str()] {
+                let e = splits.entry(tier.to_string()).or_default();
+                e.0 += 1;
+                e.1 += usize::from(right);
+            }
+        }
+    }
     let mut respondents_out: BTreeMap<String, BTreeMap<String, Pair>> = BTreeMap::new();
     for ((split, kind), (bp, bf)) in builders {
         respondents_out.entry(split).or_default().insert(kind, Pair { pack: bp.finish(), flat: flat.then(|| bf.finish()) });
@@ -164,6 +183,8 @@ pub fn run(data: &Data, scheme: Scheme, cfg: &Config, respondents: Option<&Path>
         respondents: respondents_out,
         answers: rows,
         real_title_slice: Pair { pack: sp.finish(), flat: flat.then(|| sf.finish()) },
+        index,
+        index_entries: coder.index_len(),
         pack_bytes: report.pack_bytes,
         pack_gzip_bytes: report.pack_gzip_bytes,
         seconds: start.elapsed().as_secs_f64(),
@@ -233,6 +254,29 @@ pub fn markdown(r: &EvalReport) -> String {
                     }
                     None => out += " 0 | - | - |",
                 }
+            }
+            out.push('\n');
+        }
+    }
+    if r.index_entries > 0 && !r.index.is_empty() {
+        out += &format!("\nCoding index ({} entries) on respondent answers: titles found / precision of those:\n\n| tier |", r.index_entries);
+        let splits: Vec<&String> = r.index.keys().collect();
+        for s in &splits {
+            out += &format!(" {s} found | {s} precision |");
+        }
+        out += "\n|---|";
+        out += &"---|---|".repeat(splits.len());
+        out.push('\n');
+        let mut tiers: Vec<&String> = r.index.values().flat_map(|t| t.keys()).filter(|t| *t != "all answers").collect();
+        tiers.sort();
+        tiers.dedup();
+        for tier in tiers {
+            out += &format!("| {tier} |");
+            for s in &splits {
+                let all = r.index[*s].get("all answers").map_or(0, |e| e.0);
+                let (found, right) = r.index[*s].get(tier).copied().unwrap_or_default();
+                let precision = if found > 0 { pct(right as f64 / found as f64) } else { "-".into() };
+                out += &format!(" {found} of {all} | {precision} |");
             }
             out.push('\n');
         }

@@ -75,7 +75,7 @@ pub fn run(data: &Data, scheme: Scheme, cfg: &Config, folds: u64, only: &[u64], 
         let gold: Vec<String> = test.iter().map(|p| tree.nodes[p.target[0]].code.clone()).collect();
         score(&model, &rule, &test, &gold, &mut float_m);
         let classifiers = quantise(&model, cfg.min_q)?;
-        let payload = PackPayload { nodes: prepared.tree.records.clone(), classifiers, backoff: rule, non_classification: Vec::new(), recode: None };
+        let payload = PackPayload { nodes: prepared.tree.records.clone(), classifiers, backoff: rule, non_classification: Vec::new(), recode: None, index: None, spelling: None };
         let qmodel = QuantisedModel::from_payload(&payload, cfg.features.buckets)?;
         score(&qmodel, &rule, &test, &gold, &mut quant_m);
         sizes.push(gzip_len(&occupation_coder::pack::write_pack(&pipeline::header(scheme, cfg), &payload)?));

@@ -1,5 +1,6 @@
 //! `model-pack`: builds occupation-coder model packs and reports honest accuracy.
 
+mod coding_index;
 mod data;
 mod evaluation;
 mod examples;
@@ -89,7 +90,7 @@ struct Common {
     #[arg(long, value_enum, default_value = "pseudo")]
     strategy: CandidateStrategy,
     /// Weight multiplier of pseudo-labelled examples (`--strategy pseudo`).
-    #[arg(long, default_value_t = 0.25)]
+    #[arg(long, default_value_t = 0.4)]
     pseudo_weight: f32,
     /// SVM cost C.
     #[arg(long, default_value_t = 1.0)]
@@ -103,7 +104,7 @@ struct Common {
     #[arg(long, default_value_t = 1 << 20)]
     buckets: u32,
     /// Features in fewer than this many of a node's examples are ignored at that node.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 6)]
     min_df: usize,
     /// Character n-gram lengths from title words, e.g. `3-5`; `0-0` turns them off.
     #[arg(long, default_value = "3-4")]
@@ -112,6 +113,12 @@ struct Common {
     /// for a classification other than the real OSCA 2024 / ANZSCO 2022). [default: model-pack/lexicon]
     #[arg(long)]
     lexicon: Option<PathBuf>,
+    /// Evidence the coding index is built from (comma-separated), or `none` for no index.
+    #[arg(long, default_value = "titles,lexicon")]
+    index: String,
+    /// Leave the spelling vocabulary out of the pack (no correction of misspelt title words).
+    #[arg(long)]
+    no_spelling: bool,
     /// Quiet: no progress lines.
     #[arg(long, short)]
     quiet: bool,
@@ -133,6 +140,8 @@ impl Common {
             .filter(|(a, b)| a <= b && *b <= 8)
             .with_context(|| format!("--char-ngrams must look like 3-5 (lengths up to 8), got {:?}", self.char_ngrams))?;
         cfg.features.char_ngrams = (lo, hi);
+        cfg.index_tiers = index_tiers(&self.index)?;
+        cfg.spelling = !self.no_spelling;
         cfg.svm.validate()?;
         anyhow::ensure!((1..=127).contains(&self.min_q), "--min-q must be between 1 and 127, got {}", self.min_q);
         anyhow::ensure!(self.buckets >= 1024, "--buckets must be at least 1024, got {}", self.buckets);
@@ -154,6 +163,25 @@ impl Common {
         };
         data::load(&dir, lexicon.as_deref()).with_context(|| format!("loading training data from {}", dir.display()))
     }
+}
+
+/// `--index titles,lexicon,corpora` -> tiers with their default confidences.
+fn index_tiers(list: &str) -> Result<Vec<(coding_index::Tier, f32)>> {
+    use clap::ValueEnum;
+    if list.trim() == "none" {
+        return Ok(Vec::new());
+    }
+    let mut tiers = Vec::new();
+    for name in list.split(',').map(str::trim) {
+        let tier = coding_index::Tier::from_str(name, true)
+            .map_err(|_| anyhow::anyhow!("--index takes titles, lexicon, corpora (comma-separated) or none, got {name:?}"))?;
+        let confidence = coding_index::DEFAULT_TIERS.iter().find(|(t, _)| *t == tier).map_or(coding_index::CORPORA_CONFIDENCE, |(_, c)| *c);
+        if !tiers.iter().any(|(t, _)| *t == tier) {
+            tiers.push((tier, confidence));
+        }
+    }
+    tiers.sort_by_key(|(t, _)| *t);
+    Ok(tiers)
 }
 
 fn main() -> Result<()> {

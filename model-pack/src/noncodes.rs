@@ -24,6 +24,9 @@ pub const NON_CLASSIFICATION_GROUPS: &[(&str, &str)] = &[
     ("0999", "Not in an occupation"),
 ];
 
+/// The catch-all code for answers too vague to code.
+pub const INADEQUATE: &str = "099888";
+
 pub const NON_CLASSIFICATION: &[NonCode] = &[
     NonCode {
         code: "099888",
@@ -46,7 +49,8 @@ pub const NON_CLASSIFICATION: &[NonCode] = &[
         phrases: &[
             "student", "full time student", "full-time student", "university student", "uni student", "high school student",
             "school student", "at school", "at university", "studying", "study", "tafe student", "college student",
-            "secondary school student", "year 12 student", "postgraduate student", "phd student",
+            "secondary school student", "year 12 student", "postgraduate student", "phd student", "year 10", "year 11",
+            "year 12", "yr 11", "yr 12", "year 11 student", "in year 12", "high school",
         ],
     },
     NonCode {
@@ -83,7 +87,8 @@ pub const NON_CLASSIFICATION: &[NonCode] = &[
         phrases: &[
             "home duties", "housewife", "house wife", "househusband", "house husband", "homemaker", "home maker",
             "stay at home mum", "stay at home dad", "stay-at-home parent", "full time mum", "full time mother",
-            "full time parent", "mother", "mum", "domestic duties", "looking after the home", "home duties mother",
+            "full time parent", "mother", "mum", "domestic duties", "looking after the home", "home duties mother", "sahm",
+            "sahd", "stay at home mother", "stay at home father", "at home with the kids", "looking after the kids",
         ],
     },
     NonCode {
@@ -93,7 +98,8 @@ pub const NON_CLASSIFICATION: &[NonCode] = &[
         phrases: &[
             "retired", "retiree", "self funded retiree", "self-funded retiree", "fully retired", "retired person",
             "in retirement", "retirement", "retired now", "retired since", "semi retired", "superannuant",
-            "retired teacher", "retired nurse", "retired farmer", "retired engineer",
+            "retired teacher", "retired nurse", "retired farmer", "retired engineer", "retd", "rtd", "ret.",
+            "retired - was a builder", "retired, ex public servant",
         ],
     },
     NonCode {
@@ -104,6 +110,7 @@ pub const NON_CLASSIFICATION: &[NonCode] = &[
             "unemployed", "jobless", "out of work", "looking for work", "job seeker", "jobseeker", "seeking employment",
             "seeking work", "between jobs", "no job", "on the dole", "dole", "on centrelink", "newstart",
             "not employed", "currently unemployed", "laid off", "made redundant", "redundant", "looking for a job",
+            "unemployed at the moment", "looking for work atm", "out of work atm", "no work at the moment",
         ],
     },
     NonCode {

@@ -50,6 +50,10 @@ pub struct Config {
     pub calibration_fold: u64,
     pub seed: u64,
     pub progress: bool,
+    /// Evidence the coding index is built from, with each tier's hit confidence.
+    pub index_tiers: Vec<(crate::coding_index::Tier, f32)>,
+    /// Store a spelling vocabulary so the coder corrects misspelt title words.
+    pub spelling: bool,
 }
 
 impl Default for Config {
@@ -59,12 +63,14 @@ impl Default for Config {
             svm: SvmParams::default(),
             weights: Weights::default(),
             strategy: CandidateStrategy::Pseudo,
-            pseudo_weight: 0.25,
+            pseudo_weight: 0.4,
             prune: 1e-3,
             min_q: 14,
             calibration_fold: 8,
             seed: 20_241_206,
             progress: true,
+            index_tiers: crate::coding_index::DEFAULT_TIERS.to_vec(),
+            spelling: true,
         }
     }
 }
@@ -77,6 +83,8 @@ pub struct Prepared {
     pub source: Source,
     pub origin: Option<String>,
     pub title_key: String,
+    /// The example has a title and no tasks (the kind of text the coding index holds).
+    pub tasks_empty: bool,
 }
 
 /// A real title held out of training (see [`prepare`]): its text and the nodes a crosswalk
@@ -127,7 +135,8 @@ pub fn prepare(data: &Data, scheme: Scheme, cfg: &Config) -> Result<Prepared0> {
             }
             let tasks = normalise(&e.tasks);
             let x = featurise_words(&cfg.features, &title, &tasks);
-            Some(Prepared { x, target, weight: e.weight, source: e.source, origin: e.origin, title_key: key })
+            let tasks_empty = tasks.is_empty();
+            Some(Prepared { x, target, weight: e.weight, source: e.source, origin: e.origin, title_key: key, tasks_empty })
         })
         .filter(|p| !p.x.is_empty())
         .collect();
@@ -311,6 +320,7 @@ pub struct BuildReport {
     pub float_weights: usize,
     pub quantised_weights: usize,
     pub backoff: BackoffRuleReport,
+    pub index: crate::coding_index::IndexReport,
     pub pack_bytes: usize,
     pub pack_gzip_bytes: usize,
     pub seconds: f64,
@@ -351,12 +361,15 @@ pub fn build_prepared(data: &Data, scheme: Scheme, cfg: &Config, prepared: &Prep
     let (model, backoff) = fit(&prepared.tree.tree, &items, cfg);
     let classifiers = quantise(&model, cfg.min_q)?;
     let quantised_weights = classifiers.iter().map(|c| c.weights.len()).sum();
+    let (index, index_report) = crate::coding_index::build(&prepared.items, &cfg.index_tiers);
     let payload = PackPayload {
         nodes: prepared.tree.records.clone(),
         classifiers,
         backoff,
         non_classification: NON_CLASSIFICATION.iter().map(|n| n.code.to_string()).collect(),
         recode: recode_table(data, scheme),
+        index,
+        spelling: cfg.spelling.then(|| crate::coding_index::vocabulary(&prepared.items)),
     };
     let bytes = occupation_coder::pack::write_pack(&header(scheme, cfg), &payload)?;
     let report = BuildReport {
@@ -369,6 +382,7 @@ pub fn build_prepared(data: &Data, scheme: Scheme, cfg: &Config, prepared: &Prep
         float_weights: model.classifiers.iter().map(|c| c.weights.len()).sum(),
         quantised_weights,
         backoff: BackoffRuleReport { min_conditional: backoff.min_conditional, min_joint: backoff.min_joint },
+        index: index_report,
         pack_bytes: bytes.len(),
         pack_gzip_bytes: gzip_len(&bytes),
         seconds: start.elapsed().as_secs_f64(),

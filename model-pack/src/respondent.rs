@@ -151,6 +151,10 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
         let group = &codes[0][..[0, 1, 2, 3, 4, 4, 6][common]];
         if !group.is_empty() {
             b.push(&v, "", xw.osca_target(group), w.lexicon_term, Source::TaskPhrase, None);
+        } else if scheme == Scheme::Osca2024 {
+            // Users in several major groups: alone, the title says nothing codable, which
+            // is what the ABS's "inadequately described" code is for.
+            b.push(&v, "", Target::Code(crate::noncodes::INADEQUATE.into()), w.lexicon_term, Source::TaskPhrase, None);
         }
     }
     // Misspelt titles from the lexicon's list.

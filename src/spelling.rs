@@ -1,0 +1,294 @@
+//! Spelling correction of title words before they are coded.
+//!
+//! Respondents misspell job titles in ways no list anticipates ("acountant", "netwrok
+//! engineer", "trafic controller"). A title word the training data never used as a title word
+//! is replaced by the closest word it did use: within one edit for short words, two for longer
+//! ones (transpositions count as one edit), the most common such word first. Lookup is by
+//! symmetric deletion (both the vocabulary word and the typed word lose at most one letter), so
+//! a correction costs a few hash lookups, not a scan of the vocabulary.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::PackError;
+use crate::features::fnv1a_64;
+
+/// Words shorter than this are left alone: at three letters almost every string is one edit
+/// from some title word ("gp", "rn", "dr" are abbreviations, not slips).
+pub const MIN_WORD_CHARS: usize = 4;
+/// Words this long or longer may be two edits from their correction.
+const TWO_EDITS_FROM: usize = 7;
+/// Longest word looked up (a longer one is not a word anyone typed by mistake).
+const MAX_WORD_CHARS: usize = 24;
+/// Most vocabulary words a pack may hold.
+pub const MAX_WORDS: usize = 1 << 18;
+
+/// The vocabulary as stored in a pack (format version 3): title words in byte order,
+/// front-coded as the coding index's keys are (word `i` is the first `shared[i]` bytes of word
+/// `i - 1` followed by `suffixes[i]`), each with how common it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpellingRecord {
+    #[serde(with = "serde_bytes")]
+    pub shared: Vec<u8>,
+    pub suffixes: Vec<String>,
+    /// How common each word is among training titles: the bit length of its count (so 1 for
+    /// a word seen once, 11 for one seen a thousand times). Breaks ties between corrections.
+    #[serde(with = "serde_bytes")]
+    pub commonness: Vec<u8>,
+}
+
+impl SpellingRecord {
+    /// Stores words with their counts (any order; words distinct).
+    pub fn from_counts(mut words: Vec<(String, usize)>) -> SpellingRecord {
+        words.sort();
+        let mut out = SpellingRecord::default();
+        let mut previous = "";
+        for (w, n) in &words {
+            let common = previous.bytes().zip(w.bytes()).take_while(|(a, b)| a == b).count().min(255);
+            let common = (0..=common).rev().find(|&i| w.is_char_boundary(i)).unwrap_or(0);
+            out.shared.push(common as u8);
+            out.suffixes.push(w[common..].to_string());
+            out.commonness.push((usize::BITS - n.leading_zeros()) as u8);
+            previous = w;
+        }
+        out
+    }
+}
+
+/// A loaded vocabulary with its deletion table.
+#[derive(Clone, Debug, Default)]
+pub struct Speller {
+    /// Word -> its position in `words`.
+    position: HashMap<String, u32>,
+    /// Hash of a word or of the word less one letter -> positions of the words it came from.
+    deletes: HashMap<u64, Vec<u32>>,
+    words: Vec<String>,
+    commonness: Vec<u8>,
+}
+
+fn hash(s: &[u8]) -> u64 {
+    fnv1a_64(0x5e11, s)
+}
+
+/// Calls `f` on `word` and on each string made by deleting one of its letters.
+fn with_deletes(word: &[u8], mut f: impl FnMut(&[u8])) {
+    f(word);
+    let mut buf = Vec::with_capacity(word.len());
+    for i in 0..word.len() {
+        if i > 0 && word[i] == word[i - 1] {
+            continue; // deleting either of a doubled letter gives the same string
+        }
+        buf.clear();
+        buf.extend_from_slice(&word[..i]);
+        buf.extend_from_slice(&word[i + 1..]);
+        f(&buf);
+    }
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), stopping
+/// early once it must exceed `limit`.
+fn distance(a: &[u8], b: &[u8], limit: usize) -> usize {
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for j in 0..w {
+        d[j] = j;
+    }
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1).min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > limit {
+            return limit + 1;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+impl Speller {
+    pub fn from_record(r: SpellingRecord) -> Result<Speller, PackError> {
+        let bad = |what: String| Err(PackError::Invalid(format!("spelling vocabulary: {what}")));
+        let n = r.suffixes.len();
+        if n > MAX_WORDS {
+            return bad(format!("{n} words, more than {MAX_WORDS}"));
+        }
+        if r.shared.len() != n || r.commonness.len() != n {
+            return bad("its columns differ in length".into());
+        }
+        let mut position = HashMap::with_capacity(n);
+        let mut deletes: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut words = Vec::with_capacity(n);
+        let mut word = String::new();
+        for i in 0..n {
+            let shared = r.shared[i] as usize;
+            if shared > word.len() || !word.is_char_boundary(shared) {
+                return bad(format!("word {i} shares more of the previous word than there is"));
+            }
+            word.truncate(shared);
+            word.push_str(&r.suffixes[i]);
+            if word.is_empty() || word.len() > 4 * MAX_WORD_CHARS || word.contains(' ') {
+                return bad(format!("word {i} ({word:?}) is not a normalised word"));
+            }
+            if position.insert(word.clone(), i as u32).is_some() {
+                return bad(format!("{word:?} appears twice"));
+            }
+            if word.is_ascii() && (MIN_WORD_CHARS - 1..=MAX_WORD_CHARS + 2).contains(&word.len()) {
+                with_deletes(word.as_bytes(), |d| deletes.entry(hash(d)).or_default().push(i as u32));
+            }
+            words.push(word.clone());
+        }
+        Ok(Speller { position, deletes, words, commonness: r.commonness })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Whether `word` (lower case) is a title word of the vocabulary.
+    pub fn knows(&self, word: &str) -> bool {
+        self.position.contains_key(word)
+    }
+
+    /// The vocabulary word `word` (lower-case ASCII) was most likely meant to be, if `word`
+    /// is not one itself and one is close enough.
+    pub fn correct(&self, word: &str) -> Option<&str> {
+        let n = word.len();
+        if self.words.is_empty() || !(MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&n) || !word.bytes().all(|b| b.is_ascii_lowercase()) || self.knows(word) {
+            return None;
+        }
+        let limit = if n >= TWO_EDITS_FROM { 2 } else { 1 };
+        // Fewest edits first, then the commonest word, then the first in byte order.
+        let mut best: Option<(usize, u8, u32)> = None;
+        let mut seen = HashSet::new();
+        with_deletes(word.as_bytes(), |d| {
+            for &r in self.deletes.get(&hash(d)).map_or(&[][..], Vec::as_slice) {
+                if !seen.insert(r) {
+                    continue;
+                }
+                let cand = self.words[r as usize].as_bytes();
+                let dist = distance(word.as_bytes(), cand, limit);
+                let key = (dist, u8::MAX - self.commonness[r as usize], r);
+                if dist <= limit && cand.len() >= MIN_WORD_CHARS && best.is_none_or(|b| key < b) {
+                    best = Some(key);
+                }
+            }
+        });
+        best.map(|(_, _, r)| self.words[r as usize].as_str())
+    }
+
+    /// `title` with each misspelt word replaced by its correction, or `None` when nothing
+    /// changes (the common case: no allocation).
+    pub fn correct_title(&self, title: &str) -> Option<String> {
+        if self.words.is_empty() {
+            return None;
+        }
+        let mut out: Option<String> = None;
+        let mut copied = 0; // bytes of `title` already in `out`
+        let mut lower = String::new();
+        let bytes = title.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            // A word glued to other characters (digits, non-ASCII letters, apostrophes) is
+            // not corrected: it may be a code, a name or a possessive.
+            let glued = |j: usize| j < bytes.len() && (bytes[j] >= 0x80 || bytes[j] == b'\'');
+            if glued(i) || (start > 0 && (bytes[start - 1] >= 0x80 || bytes[start - 1] == b'\'')) {
+                continue;
+            }
+            let word = &title[start..i];
+            if word.len() < MIN_WORD_CHARS || word.bytes().any(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            lower.clear();
+            lower.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            if let Some(fix) = self.correct(&lower) {
+                let o = out.get_or_insert_with(|| String::with_capacity(title.len() + 8));
+                o.push_str(&title[copied..start]);
+                o.push_str(fix);
+                copied = i;
+            }
+        }
+        out.map(|mut o| {
+            o.push_str(&title[copied..]);
+            o
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn speller() -> Speller {
+        let words = ["accountant", "engineer", "network", "traffic", "controller", "jeweller", "chief", "executive", "physio", "teacher", "nurse", "courier", "cook", "pastry", "nurses"];
+        Speller::from_record(SpellingRecord::from_counts(words.iter().map(|w| (w.to_string(), if *w == "nurses" { 1 } else { 40 })).collect())).unwrap()
+    }
+
+    #[test]
+    fn corrects_slips_within_the_edit_limit() {
+        let s = speller();
+        assert_eq!(s.correct("acountant"), Some("accountant"), "a dropped letter");
+        assert_eq!(s.correct("netwrok"), Some("network"), "a transposition");
+        assert_eq!(s.correct("cheif"), Some("chief"));
+        assert_eq!(s.correct("phsyio"), Some("physio"));
+        assert_eq!(s.correct("trafic"), Some("traffic"));
+        assert_eq!(s.correct("jewler"), None, "two edits in a six-letter word is too far");
+        assert_eq!(s.correct("teacher"), None, "known words stay");
+        assert_eq!(s.correct("plumber"), None, "nothing close");
+        assert_eq!(s.correct("nursez"), Some("nurse"), "one edit from 'nurse' and from 'nurses': the commoner wins");
+        assert_eq!(s.correct("nursess"), Some("nurses"), "one edit beats two");
+        assert_eq!(s.correct("cok"), None, "too short to correct");
+    }
+
+    #[test]
+    fn corrects_titles_in_place_and_leaves_the_rest() {
+        let s = speller();
+        assert_eq!(s.correct_title("Netwrok Engineer"), Some("network Engineer".to_string()));
+        assert_eq!(s.correct_title("cheif executive (acountant)"), Some("chief executive (accountant)".to_string()));
+        assert_eq!(s.correct_title("network engineer"), None);
+        assert_eq!(s.correct_title("trafic2 controller"), None, "words with digits are codes");
+        assert_eq!(s.correct_title("José's cheif"), Some("José's chief".to_string()));
+        assert_eq!(s.correct_title(""), None);
+    }
+
+    #[test]
+    fn hostile_records_are_refused() {
+        let good = || SpellingRecord::from_counts(vec![("baker".into(), 3), ("bakery".into(), 1)]);
+        assert!(Speller::from_record(good()).is_ok());
+        let mut r = good();
+        r.shared[0] = 3;
+        assert!(Speller::from_record(r).is_err(), "prefix longer than the previous word");
+        let mut r = good();
+        r.commonness.pop();
+        assert!(Speller::from_record(r).is_err(), "ragged columns");
+        let mut r = good();
+        r.suffixes[1] = "r".into();
+        r.shared[1] = 4;
+        assert!(Speller::from_record(r).is_err(), "a word twice");
+    }
+
+    #[test]
+    fn distance_counts_transpositions_once() {
+        assert_eq!(distance(b"netwrok", b"network", 2), 1);
+        assert_eq!(distance(b"courier", b"currier", 2), 2);
+        assert_eq!(distance(b"abc", b"xyzabc", 2), 3);
+    }
+}
