@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -115,4 +115,28 @@ test("the README's JavaScript API examples run verbatim in the app and print wha
   writeFileSync(file, blocks.join('\n\n'));
   const out = await node([file]);
   assert.deepEqual(out.trimEnd().split('\n'), expected);
+});
+
+test("a strict TypeScript app type-checks against the installed package's declarations", async () => {
+  // TypeScript comes from its own pinned test app, installed once (npm ci) and reused.
+  const ts = path.join(REPO, 'tests/apps/coder-ts');
+  const lock = JSON.parse(readFileSync(path.join(ts, 'package-lock.json'), 'utf8'));
+  const installed = path.join(ts, 'node_modules/typescript/package.json');
+  const want = lock.packages['node_modules/typescript'].version;
+  if (!existsSync(installed) || JSON.parse(readFileSync(installed, 'utf8')).version !== want) {
+    await run(NPM, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ts, timeout: 180_000 });
+  }
+  copyFileSync(path.join(ts, 'check.ts'), path.join(app, 'check.ts'));
+  // The app's own config, with @types/node from the TypeScript test app.
+  const config = JSON.parse(readFileSync(path.join(ts, 'tsconfig.json'), 'utf8'));
+  config.compilerOptions.typeRoots = [path.join(ts, 'node_modules/@types')];
+  writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(config));
+  const tsc = path.join(ts, 'node_modules/typescript/bin/tsc');
+  // As a Node app is usually set up (skipLibCheck, as `tsc --init` writes it): the calls are
+  // typed (an `any` would leave the @ts-expect-error lines unused, which fails); then every
+  // declaration file checked too, with the DOM types the generated wasm declarations use.
+  for (const extra of [[], ['--skipLibCheck', 'false', '--lib', 'es2022,esnext.disposable,dom']]) {
+    const r = await run(process.execPath, [tsc, '-p', app, ...extra], { cwd: app, timeout: 120_000 }).catch((e) => e);
+    assert.equal(r.code ?? 0, 0, `tsc ${extra.join(' ')}: ${r.stdout}${r.stderr}`);
+  }
 });
