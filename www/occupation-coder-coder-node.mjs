@@ -21,11 +21,12 @@ function initWasm() {
   return ready;
 }
 
-/** A file: URL or a path (relative to the working directory); anything else is fetched. */
+/** A file: URL or a path (relative to the working directory); any other URL (http:, https:,
+ * data:) is fetched. A one-letter scheme is a Windows drive, so a path. */
 function localPath(url) {
   if (url instanceof URL) return url.protocol === 'file:' ? fileURLToPath(url) : null;
   if (url.startsWith('file:')) return fileURLToPath(url);
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? null : url;
+  return /^[a-z][a-z0-9+.-]+:/i.test(url) ? null : url;
 }
 
 async function readPack(path) {

@@ -57,8 +57,9 @@ describe('Node: sources', () => {
     assert.equal(m.limits().maxBatch, 300);
   });
 
-  test('{ url }: a path, a file: URL object or string, an http URL', async () => {
-    for (const url of [OSCA, path.relative(process.cwd(), OSCA), pathToFileURL(OSCA), pathToFileURL(OSCA).href, `${base}/osca2024.ocpk`]) {
+  test('{ url }: a path, a file: URL object or string, an http URL, a data: URL', async () => {
+    const data = `data:application/octet-stream;base64,${readFileSync(OSCA).toString('base64')}`;
+    for (const url of [OSCA, path.relative(process.cwd(), OSCA), pathToFileURL(OSCA), pathToFileURL(OSCA).href, `${base}/osca2024.ocpk`, new URL(`${base}/osca2024.ocpk`), data]) {
       const c = await m.loadCoder({ url });
       assert.equal(c.info().classification, 'osca2024', String(url));
       bricklayer(c);
