@@ -518,3 +518,50 @@ fn memory_is_bounded_by_bytes_not_rows() {
     assert!(child.wait().unwrap().success());
     assert!(peak_kb > 0 && peak_kb < 400 * 1024, "peak resident {peak_kb} kB");
 }
+
+fn pack_of(classification: &str) -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("www/models/{classification}.ocpk"));
+    assert!(p.exists(), "{} is missing: run `make build` first", p.display());
+    p
+}
+
+#[test]
+fn eval_refuses_labels_of_another_classification_and_warns_about_a_few() {
+    let dir = std::env::temp_dir().join(format!("occ-cli-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let osca_labels = dir.join("osca.csv");
+    let rows = "brickie,laying bricks,371131\nsparky,installing wiring,381231\nregistered nurse,aged care facility,265433\nretired,,099960\n";
+    std::fs::write(&osca_labels, format!("title,tasks,code\n{rows}")).unwrap();
+    let eval = |pack: &PathBuf, input: &PathBuf| run(&["eval", "--pack", pack.to_str().unwrap(), "--input", input.to_str().unwrap()]);
+
+    // The pack of the labels' own classification: metrics, and nothing on stderr.
+    let (ok, out, err) = eval(&pack_of("osca2024"), &osca_labels);
+    assert!(ok, "{err}");
+    assert!(err.is_empty(), "no warning for codes of the pack's classification: {err}");
+    let metrics: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(metrics["cases"], 4);
+    assert!(metrics["top1_right"].as_f64().unwrap() >= 0.75, "these four are easy: {out}");
+
+    // The ANZSCO pack on OSCA labels: refused, saying why and what to do, no metrics.
+    let (ok, out, err) = eval(&pack_of("anzsco2022"), &osca_labels);
+    assert!(!ok, "refused: {out}");
+    assert!(out.is_empty(), "no metrics: {out}");
+    // (099960 Retired is a supplementary code of both classifications.)
+    assert!(err.contains("3 of 4 labels") && err.contains("not codes of anzsco2022"), "{err}");
+    assert!(err.contains("\"371131\"") && err.contains("another classification's"), "{err}");
+    // The OSCA pack recognises ANZSCO 2022 codes (its recoding table) and names them.
+    let anzsco_labels = dir.join("anzsco.csv");
+    std::fs::write(&anzsco_labels, "title,tasks,code\nbrickie,,331111\nsparky,,341111\nregistered nurse,aged care,254412\n").unwrap();
+    let (ok, out, err) = eval(&pack_of("osca2024"), &anzsco_labels);
+    assert!(!ok && out.is_empty(), "refused: {out}");
+    assert!(err.contains("3 of 3 labels") && err.contains("not codes of osca2024"), "{err}");
+    assert!(err.contains("they are anzsco2022 codes: evaluate with the anzsco2022 pack"), "{err}");
+
+    // A few stray labels: coded and counted as wrong, with a warning on stderr.
+    let mostly = dir.join("mostly.csv");
+    std::fs::write(&mostly, format!("title,tasks,code\n{rows}baker,,XYZ\n")).unwrap();
+    let (ok, out, err) = eval(&pack_of("osca2024"), &mostly);
+    assert!(ok, "{err}");
+    assert!(err.contains("warning: 1 of 5 labels") && err.contains("\"XYZ\"") && err.contains("count as wrong"), "{err}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["cases"], 5);
+}

@@ -26,7 +26,9 @@ function h(tag, attrs = {}, ...kids) {
 
 const percent = (c) => (c < 0.01 ? '<1%' : `${Math.round(c * 100)}%`);
 
-export class OccupationCoderElement extends HTMLElement {
+// Outside a browser (Node, server-side rendering) there is no HTMLElement: the module still
+// loads, the element is simply not defined. Node code uses `occupation-coder/coder`.
+export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {}) {
   static formAssociated = true;
   static observedAttributes = [
     'classification', 'model', 'label', 'tasks-label', 'hint', 'tasks-hint', 'no-tasks', 'required', 'name', 'offline',
@@ -534,6 +536,6 @@ export class OccupationCoderElement extends HTMLElement {
   }
 }
 
-if (!customElements.get('occupation-coder')) customElements.define('occupation-coder', OccupationCoderElement);
+if (globalThis.customElements && !customElements.get('occupation-coder')) customElements.define('occupation-coder', OccupationCoderElement);
 
 export default OccupationCoderElement;

@@ -133,6 +133,7 @@ fn eval(coder: &Coder, input: &Path) -> Result<occupation_coder::evaluate::Metri
     for (i, r) in reader.deserialize::<Row>().enumerate() {
         rows.push(r.with_context(|| format!("{}: row {} must have columns title, tasks, code", input.display(), i + 2))?);
     }
+    check_labels(coder, input, rows.iter().map(|r| r.code.as_str()))?;
     let results: Vec<_> = rows
         .par_iter()
         .map(|r| {
@@ -148,4 +149,55 @@ fn eval(coder: &Coder, input: &Path) -> Result<occupation_coder::evaluate::Metri
         m.add(&r.code, &top, coded);
     }
     Ok(m.finish())
+}
+
+/// Refuses labels that are mostly not codes of the pack's classification (an ANZSCO-labelled
+/// file against the OSCA pack would otherwise report 0% as if it were a measurement), and
+/// warns on stderr about a few, which count as wrong.
+fn check_labels<'a>(coder: &Coder, input: &Path, labels: impl Iterator<Item = &'a str>) -> Result<()> {
+    let info = coder.info();
+    let known = |c: &str| coder.label(c.trim()).is_some() || info.non_classification_codes.iter().any(|n| n == c.trim());
+    let (mut total, mut unknown) = (0usize, Vec::new());
+    for label in labels {
+        total += 1;
+        if !known(label) {
+            unknown.push(label);
+        }
+    }
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let mut examples: Vec<&str> = Vec::new();
+    for &u in &unknown {
+        if examples.len() == 5 {
+            break;
+        }
+        if !examples.contains(&u) {
+            examples.push(u);
+        }
+    }
+    let examples = examples.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ");
+    let what = format!(
+        "{} of {} labels in {} are not codes of {} {} (e.g. {})",
+        unknown.len(),
+        total,
+        input.display(),
+        info.classification,
+        info.classification_version,
+        examples
+    );
+    if unknown.len() * 2 > total {
+        // The OSCA pack knows ANZSCO 2022 codes (its recoding table), so it can name them.
+        let other = coder.recodes_from().filter(|_| {
+            let recodable = |c: &str| !matches!(coder.decide_recode(c, "", ""), occupation_coder::Coding::Uncoded { reason: occupation_coder::UncodedReason::UnknownSourceCode, .. });
+            unknown.iter().filter(|c| recodable(c)).count() * 2 > unknown.len()
+        });
+        let hint = match other {
+            Some(other) => format!("they are {other} codes: evaluate with the {other} pack"),
+            None => "the code column looks like another classification's: evaluate with that classification's pack".to_string(),
+        };
+        anyhow::bail!("{what}; {hint}, or fix the code column");
+    }
+    eprintln!("warning: {what}; they count as wrong");
+    Ok(())
 }
