@@ -229,7 +229,9 @@ fn pipeline<C: Chunk>(
 
 pub fn run(args: &CodeArgs) -> Result<()> {
     crate::interrupt::install();
-    let coder = crate::load_pack(&args.pack)?;
+    let pack = crate::read_pack_bytes(&args.pack)?;
+    let coder = Coder::from_bytes(&pack).with_context(|| format!("cannot load model pack {}", args.pack.display()))?;
+    let provenance = provenance(&coder, &pack);
     let format = args.format.unwrap_or_else(|| {
         let ext = args.input.extension().and_then(|e| e.to_str()).unwrap_or("");
         if ext.eq_ignore_ascii_case("jsonl") || ext.eq_ignore_ascii_case("ndjson") { Format::Jsonl } else { Format::Csv }
@@ -246,8 +248,8 @@ pub fn run(args: &CodeArgs) -> Result<()> {
     let start = Instant::now();
     let counted = CountingReader { inner: input, progress: progress.clone() };
     let coded = match format {
-        Format::Csv => code_csv(&coder, args, counted, BufWriter::with_capacity(1 << 20, output)),
-        Format::Jsonl => code_jsonl(&coder, args, counted, BufWriter::with_capacity(1 << 20, output)),
+        Format::Csv => code_csv(&coder, &provenance, args, counted, BufWriter::with_capacity(1 << 20, output)),
+        Format::Jsonl => code_jsonl(&coder, &provenance, args, counted, BufWriter::with_capacity(1 << 20, output)),
     };
     let mut summary = match coded {
         Ok(summary) => summary,
@@ -537,13 +539,31 @@ fn check_encoding<R: BufRead>(reader: &mut R, input: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Columns after [`OUTPUT_COLUMNS`] on every row: which classification and model coded it, so
+/// a coded file says what it is wherever it goes (the batch page writes the same).
+pub const PROVENANCE_COLUMNS: [&str; 3] = ["classification", "classification_version", "model_version"];
+
+/// [`PROVENANCE_COLUMNS`]' values: e.g. `osca2024`, `OSCA 2024 v1.0`, and the trainer's version
+/// with the pack's CRC-32 (its last four bytes, little-endian), e.g. `0.1.0+27ad0b5b`, which
+/// tells two packs from the same trainer apart.
+fn provenance(coder: &Coder, pack: &[u8]) -> [String; 3] {
+    let info = coder.info();
+    let crc = pack.last_chunk::<4>().map_or(0, |b| u32::from_le_bytes(*b));
+    [info.classification, info.classification_version, format!("{}+{crc:08x}", info.trainer_version)]
+}
+
+/// Every column name the output adds: input columns must not use one.
+fn output_names() -> impl Iterator<Item = &'static str> {
+    OUTPUT_COLUMNS.iter().chain(PROVENANCE_COLUMNS.iter()).copied()
+}
+
 /// Refuses input columns (CSV) or fields (JSON Lines) named like an output column, which the
 /// output would repeat or overwrite.
 fn clashing_name<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    names.into_iter().find(|n| OUTPUT_COLUMNS.iter().any(|c| n.trim().eq_ignore_ascii_case(c)))
+    names.into_iter().find(|n| output_names().any(|c| n.trim().eq_ignore_ascii_case(c)))
 }
 
-fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
+fn code_csv(coder: &Coder, provenance: &[String; 3], args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
     let mut buffered = BufReader::with_capacity(1 << 20, input);
     check_encoding(&mut buffered, &args.input)?;
     let mut reader = rfc4180::Reader::new(buffered);
@@ -563,7 +583,7 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
         bail!(
             "the CSV header has a column {:?}, a name the output gives one of its own columns ({}); rename that input column (e.g. to \"input_{}\") and run again",
             shorten(name),
-            OUTPUT_COLUMNS.join(","),
+            output_names().collect::<Vec<_>>().join(","),
             shorten(name.trim())
         );
     }
@@ -590,7 +610,7 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
     let width = header.len();
     let mut line = String::new();
     let mut out_header = header.clone();
-    out_header.extend(OUTPUT_COLUMNS.iter().map(|s| s.to_string()));
+    out_header.extend(output_names().map(str::to_string));
     rfc4180::write_record(&mut line, out_header.iter().map(String::as_str), args.safe_csv);
     output.write_all(line.as_bytes()).context("cannot write output")?;
 
@@ -607,7 +627,11 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
         let padding = width.saturating_sub(fields);
         rfc4180::write_record(
             text,
-            (0..fields.min(width)).map(field).chain(std::iter::repeat_n("", padding)).chain(out.fields(tree, numbers)),
+            (0..fields.min(width))
+                .map(field)
+                .chain(std::iter::repeat_n("", padding))
+                .chain(out.fields(tree, numbers))
+                .chain(provenance.iter().map(String::as_str)),
             args.safe_csv,
         );
         out.tally(tree)
@@ -910,7 +934,7 @@ impl Chunk for JsonChunk {
     }
 }
 
-fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
+fn code_jsonl(coder: &Coder, provenance: &[String; 3], args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
     if args.recode_column.is_some() && coder.recodes_from().is_none() {
         bail!("--recode-column needs a pack that can recode (the OSCA 2024 pack recodes ANZSCO 2022 codes)");
     }
@@ -936,7 +960,7 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
     };
     let render = |chunk: &JsonChunk, i: usize, text: &mut String, numbers: &mut String| {
         let JsonLine { number, bytes, cut } = &chunk.0[i];
-        let (tally, line) = code_json_line(coder, args, *number, bytes, *cut, numbers);
+        let (tally, line) = code_json_line(coder, provenance, args, *number, bytes, *cut, numbers);
         text.push_str(&line);
         text.push('\n');
         tally
@@ -944,7 +968,7 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
     pipeline(read_chunk, render, &mut output)
 }
 
-fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8], cut: bool, numbers: &mut String) -> (Tally, String) {
+fn code_json_line(coder: &Coder, provenance: &[String; 3], args: &CodeArgs, line: u64, bytes: &[u8], cut: bool, numbers: &mut String) -> (Tally, String) {
     let text = if cut {
         let max = rfc4180::MAX_ROW_BYTES;
         Err(format!("line {line}: line longer than {max} bytes (a missing line break?); skipped to its end"))
@@ -957,7 +981,7 @@ fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8], cut: 
             Some(name) => Err(format!(
                 "line {line}: field {:?} is named like an output field ({}), which would overwrite it; rename it (e.g. to \"input_{}\")",
                 shorten(name),
-                OUTPUT_COLUMNS.join(","),
+                output_names().collect::<Vec<_>>().join(","),
                 shorten(name.trim())
             )),
             None => Ok(obj),
@@ -984,6 +1008,9 @@ fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8], cut: 
     let tree = coder.tree();
     for (name, value) in OUTPUT_COLUMNS.iter().zip(outcome.fields(tree, numbers)) {
         obj.insert(name.to_string(), serde_json::Value::String(value.to_string()));
+    }
+    for (name, value) in PROVENANCE_COLUMNS.iter().zip(provenance) {
+        obj.insert(name.to_string(), serde_json::Value::String(value.clone()));
     }
     (outcome.tally(tree), serde_json::Value::Object(obj).to_string())
 }
