@@ -68,6 +68,10 @@ pub struct CodeArgs {
     /// an empty code are coded from the text.
     #[arg(long)]
     recode_column: Option<String>,
+    /// CSV input: the field separator, `,` (default), `;` or `tab` (the output is always
+    /// comma-separated). The batch page detects it; here it is named.
+    #[arg(long, default_value = ",", value_parser = parse_delimiter)]
+    delimiter: u8,
     /// No progress bar even on a terminal.
     #[arg(long)]
     quiet: bool,
@@ -76,6 +80,16 @@ pub struct CodeArgs {
     /// as a formula (changes such values, e.g. an id `-5` becomes `'-5`).
     #[arg(long)]
     safe_csv: bool,
+}
+
+/// `--delimiter`: the three separators the batch page detects.
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "tab" | "\\t" => Ok(b'\t'),
+        _ => Err(format!("{s:?} is not a delimiter this reads: use \",\", \";\" or tab")),
+    }
 }
 
 /// Counts printed at the end of a run.
@@ -566,7 +580,7 @@ fn clashing_name<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str
 fn code_csv(coder: &Coder, provenance: &[String; 3], args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
     let mut buffered = BufReader::with_capacity(1 << 20, input);
     check_encoding(&mut buffered, &args.input)?;
-    let mut reader = rfc4180::Reader::new(buffered);
+    let mut reader = rfc4180::Reader::with_delimiter(buffered, args.delimiter);
     let (mut bytes, mut ends) = (Vec::new(), Vec::new());
     let Some(first) = reader.next_record(&mut bytes, &mut ends).context("cannot read input")? else {
         bail!("input {} is empty: expected a CSV header row", args.input.display());
@@ -589,8 +603,16 @@ fn code_csv(coder: &Coder, provenance: &[String; 3], args: &CodeArgs, input: imp
     }
     let find = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let Some(title_at) = find(&args.title_column) else {
+        // One column holding another separator: the file is not comma-separated.
+        let other = [b';', b'\t', b','].into_iter().find(|&d| d != args.delimiter && header.len() == 1 && header[0].as_bytes().contains(&d));
+        let hint = match other {
+            Some(b';') => "; the header holds semicolons: add --delimiter ';'",
+            Some(b'\t') => "; the header holds tabs: add --delimiter tab",
+            Some(_) => "; the header holds commas: drop --delimiter",
+            None => "",
+        };
         bail!(
-            "the CSV header has no {:?} column (it has {}); name the title column with --title-column",
+            "the CSV header has no {:?} column (it has {}); name the title column with --title-column{hint}",
             shorten(&args.title_column),
             shorten(&format!("{header:?}"))
         );
@@ -669,9 +691,9 @@ pub mod rfc4180 {
 
     /// Bytes with a meaning inside an unquoted field (after its first byte) and inside a
     /// quoted one: any other byte is field text, copied in runs.
-    fn special(state: State, b: u8) -> bool {
+    fn special(state: State, b: u8, delimiter: u8) -> bool {
         match state {
-            State::Unquoted => matches!(b, b',' | b'"' | b'\r' | b'\n'),
+            State::Unquoted => b == delimiter || matches!(b, b'"' | b'\r' | b'\n'),
             _ => matches!(b, b'"' | b'\r' | b'\n'),
         }
     }
@@ -696,11 +718,15 @@ pub mod rfc4180 {
         prev_cr: bool,
         first: bool,
         done: bool,
+        /// The field separator: `,` unless given.
+        delimiter: u8,
     }
 
     impl<R: BufRead> Reader<R> {
-        pub fn new(inner: R) -> Self {
-            Reader { inner, line: 1, after_cr: false, prev_cr: false, first: true, done: false }
+        /// A reader whose fields are separated by `delimiter` (`,`, or `;` or a tab, say);
+        /// quoting is the same for each.
+        pub fn with_delimiter(inner: R, delimiter: u8) -> Self {
+            Reader { inner, line: 1, after_cr: false, prev_cr: false, first: true, done: false, delimiter }
         }
 
         /// The next row, or `None` at the end of the input: its fields' raw bytes go on the
@@ -741,7 +767,7 @@ pub mod rfc4180 {
                     // Field text between meaningful bytes goes in as one run (the same bytes
                     // the byte-by-byte rules below would add, with the same length check).
                     if started && !self.after_cr && matches!(state, State::Unquoted | State::Quoted) {
-                        let run = buf[used..].iter().position(|&b| special(state, b)).unwrap_or(buf.len() - used);
+                        let run = buf[used..].iter().position(|&b| special(state, b, self.delimiter)).unwrap_or(buf.len() - used);
                         let run = run.min(MAX_ROW_BYTES - size);
                         if run > 0 {
                             bytes.extend_from_slice(&buf[used..used + run]);
@@ -793,7 +819,7 @@ pub mod rfc4180 {
                             continue;
                         }
                         State::StartField | State::Unquoted | State::QuoteInQuoted => {
-                            if b == b',' {
+                            if b == self.delimiter {
                                 ends.push(bytes.len());
                                 state = State::StartField;
                                 continue;
