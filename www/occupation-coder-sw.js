@@ -1,11 +1,7 @@
-// Service worker for <occupation-coder offline> (or register it yourself:
-//   navigator.serviceWorker.register('/occupation-coder-sw.js')).
-// Same-origin GETs go to the network first and fall back to the cache, so a reload with no
-// network still gets the page, the widget, its worker, the wasm module and the model pack.
-// The widget sends { type: 'occupation-coder-cache', urls, required } to cache what it needs
-// on the first visit, before this worker controlled the page. Nothing here ever sees form text.
-// It controls pages at or below its own folder: put it at the site's root (or the form's
-// folder), see the README's "Offline and privacy".
+// Service worker for <occupation-coder offline>; put it at the site's root (it controls pages
+// in its own folder). Same-origin GETs go network-first with a cache fallback. The widget
+// sends { type: 'occupation-coder-cache', urls, required } to cache what it needs on the
+// first visit, before this worker controlled the page. Nothing here ever sees form text.
 const CACHE = 'occupation-coder-v1';
 
 self.addEventListener('install', () => self.skipWaiting());
@@ -18,9 +14,8 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-// Each URL is fetched and cached on its own: one that fails (a page's missing /favicon.ico, a
-// file a bundler renamed) is skipped and reported, and only `required` ones (the wasm module
-// and the model pack, without which the coder cannot start offline) fail the whole request.
+// Each URL is cached on its own: one that fails (a missing /favicon.ico) is skipped and
+// reported; only `required` ones (wasm, pack) fail the request. Offline, a cached copy stands.
 self.addEventListener('message', (event) => {
   const { data } = event;
   if (data?.type !== 'occupation-coder-cache' || !Array.isArray(data.urls)) return;
@@ -28,30 +23,24 @@ self.addEventListener('message', (event) => {
   event.waitUntil((async () => {
     try {
       const cache = await caches.open(CACHE);
-      const sameOrigin = (u) => new URL(u).origin === self.location.origin;
-      const urls = data.urls.filter(sameOrigin);
-      const required = new Set((Array.isArray(data.required) ? data.required : []).filter(sameOrigin));
-      for (const u of required) if (!urls.includes(u)) urls.push(u);
-      const skipped = [];
+      const ours = (u) => new URL(u).origin === self.location.origin;
+      const required = (data.required ?? []).filter(ours);
+      const urls = [...new Set([...data.urls, ...required])].filter(ours);
+      const skipped = [], missing = [];
       await Promise.all(urls.map(async (u) => {
         try {
           const res = await fetch(u, { cache: 'no-cache' });
           if (!res.ok) throw new Error(`HTTP status ${res.status}`);
           await cache.put(u, res);
         } catch (e) {
-          // Offline again (or the server down) on a later visit: the copy cached before stands.
           if (await cache.match(u)) return;
-          skipped.push({ url: u, error: String(e?.message ?? e), required: required.has(u) });
+          (required.includes(u) ? missing : skipped).push(`${u} (${e.message})`);
         }
       }));
-      const missing = skipped.filter((s) => s.required);
-      if (missing.length) {
-        port?.postMessage({ ok: false, error: `cannot cache what the coder needs offline: ${missing.map((s) => `${s.url} (${s.error})`).join(', ')}`, skipped });
-      } else {
-        port?.postMessage({ ok: true, cached: urls.length - skipped.length, skipped });
-      }
+      port?.postMessage(missing.length ? { ok: false, skipped, error: `cannot cache what the coder needs: ${missing.join(', ')}` }
+        : { ok: true, skipped, cached: urls.length - skipped.length });
     } catch (e) {
-      port?.postMessage({ ok: false, error: String(e?.message ?? e), skipped: [] });
+      port?.postMessage({ ok: false, error: String(e?.message ?? e) });
     }
   })());
 });

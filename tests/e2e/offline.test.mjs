@@ -41,6 +41,7 @@ before(async () => {
   cpSync(path.join(REPO, 'www/occupation-coder-sw.js'), path.join(site, 'occupation-coder-sw.js'));
   writeFileSync(path.join(site, 'survey.html'), page('offline="/occupation-coder-sw.js"'));
   writeFileSync(path.join(site, 'sw-in-folder.html'), page('offline'));
+  writeFileSync(path.join(site, 'no-pack.html'), page('offline="/occupation-coder-sw.js" model="/occupation-coder/models/missing.ocpk"'));
   ({ child: server, url: base } = await startServer({ csp: true, root: site }));
   browser = await launch();
 }, { timeout: 60_000 });
@@ -85,7 +86,7 @@ test('README layout with a 404ing favicon and image: cached on the first visit, 
     assert.equal(first.type, 'occupation-offline-ready', JSON.stringify(first.detail));
     assert.ok(first.detail.cached >= 9, `cached ${first.detail.cached} files`);
     // The 404 was skipped and reported, not fatal.
-    assert.ok(log.some((l) => /^warning: occupation-coder offline: not cached .*missing-logo\.png \(HTTP status 404\)/.test(l)), log.join('\n'));
+    assert.ok(log.some((l) => /^warning: occupation-coder offline: not cached: .*missing-logo\.png \(HTTP status 404\)/.test(l)), log.join('\n'));
     await context.setOffline(true);
     await page.reload();
     await page.waitForFunction(() => customElements.get('occupation-coder'));
@@ -106,8 +107,20 @@ test('the service worker left in /occupation-coder/: an error that says how to f
     const e = await waitEvent(page, ['occupation-offline-ready', 'occupation-error']);
     assert.equal(e.type, 'occupation-error');
     assert.equal(e.detail.code, 'OFFLINE_FAILED');
-    assert.match(e.detail.message, /cannot control this page \(\/sw-in-folder\.html\).*Copy occupation-coder-sw\.js to the site's root and write offline="\/occupation-coder-sw\.js".*Service-Worker-Allowed/);
+    assert.match(e.detail.message, /cannot control this page \(\/sw-in-folder\.html\), which is outside its folder: copy occupation-coder-sw\.js to the site's root and write offline="\/occupation-coder-sw\.js".*Service-Worker-Allowed: \//);
     assert.equal((await suggestions(page, 'brickie'))[0].code, '371131');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a pack that cannot be cached is an error naming it (the wasm and the pack are required; a favicon is not)', async () => {
+  const { context, page } = await open('no-pack.html');
+  try {
+    const e = await waitEvent(page, ['occupation-offline-ready', 'occupation-error']);
+    assert.equal(e.type, 'occupation-error');
+    assert.equal(e.detail.code, 'OFFLINE_FAILED');
+    assert.match(e.detail.message, /^cannot cache what the coder needs: http:\/\/[^ ]+\/occupation-coder\/models\/missing\.ocpk \(HTTP status 404\)$/);
   } finally {
     await context.close();
   }
