@@ -32,7 +32,13 @@ fn code_csv_keeps_every_row_in_order_and_reports_malformed_ones() {
     assert!(err.contains("8 rows"), "summary: {err}");
     let mut r = csv::ReaderBuilder::new().flexible(true).from_path(&output).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header, ["id", "title", "tasks", "code", "label", "level", "confidence", "status", "reason", "suggestions"]);
+    assert_eq!(
+        header,
+        [
+            "id", "title", "tasks", "code", "label", "level", "confidence", "status", "reason", "suggestions", "classification",
+            "classification_version", "model_version"
+        ]
+    );
     let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect();
     assert_eq!(rows.iter().map(|x| x[0].as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4", "5", "6", "7", "8"]);
     assert_eq!((rows[0][3].as_str(), rows[0][7].as_str()), ("371131", "coded"));
@@ -164,7 +170,7 @@ fn multi_chunk_inputs_keep_every_row_in_order_in_both_formats() {
         let (ids, errors): (Vec<String>, usize) = if name.ends_with(".csv") {
             let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(out.as_bytes());
             let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
-            (rows.iter().map(|x| x[0].to_string()).collect(), rows.iter().filter(|x| &x[x.len() - 3] == "error").count())
+            (rows.iter().map(|x| x[0].to_string()).collect(), rows.iter().filter(|x| &x[7] == "error").count())
         } else {
             let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
             let id = |v: &serde_json::Value| match v.get("id") {
@@ -498,7 +504,8 @@ fn memory_is_bounded_by_bytes_not_rows() {
         let mut r = BufReader::new(stdout);
         while r.read_until(b'\n', &mut line).unwrap() > 0 {
             rows += 1;
-            too_long += usize::from(line.ends_with(b",uncoded,too-long,\n"));
+            // The status, reason and (empty) suggestions, then the three provenance columns.
+            too_long += usize::from(line.windows(19).any(|w| w == b",uncoded,too-long,,"));
             line.clear();
         }
         (rows, too_long)
@@ -564,4 +571,63 @@ fn eval_refuses_labels_of_another_classification_and_warns_about_a_few() {
     assert!(ok, "{err}");
     assert!(err.contains("warning: 1 of 5 labels") && err.contains("\"XYZ\"") && err.contains("count as wrong"), "{err}");
     assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["cases"], 5);
+}
+
+/// Which classification and model coded a file: three columns on every CSV row and three
+/// fields on every JSON line (the batch page writes the same; tests/batch/same-output.test.mjs).
+#[test]
+fn coded_files_say_which_classification_and_model() {
+    let dir = temp_dir("provenance");
+    let input = dir.join("in.csv");
+    std::fs::write(&input, "id,title\n1,brickie\n2,\"bad\"x\n").unwrap();
+    let bytes = std::fs::read(pack()).unwrap();
+    let crc = u32::from_le_bytes(bytes[bytes.len() - 4..].try_into().unwrap());
+    let model = format!("0.1.0+{crc:08x}");
+    let (ok, out, err) = run(&["code", "--pack", &arg(&pack()), "--input", &arg(&input), "--output", "-"]);
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].ends_with(",suggestions,classification,classification_version,model_version"), "{}", lines[0]);
+    for line in &lines[1..] {
+        assert!(line.ends_with(&format!(",osca2024,OSCA 2024 v1.0,{model}")), "{line}");
+    }
+    let jsonl = dir.join("in.jsonl");
+    std::fs::write(&jsonl, "{\"title\":\"brickie\"}\nnot json\n").unwrap();
+    let anzsco = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/models/anzsco2022.ocpk");
+    let (ok, out, err) = run(&["code", "--pack", &arg(&anzsco), "--input", &arg(&jsonl), "--output", "-"]);
+    assert!(ok, "{err}");
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!((v["classification"].as_str(), v["classification_version"].as_str()), (Some("anzsco2022"), Some("ANZSCO 2022 Australian Update")));
+        assert!(v["model_version"].as_str().unwrap().starts_with("0.1.0+"), "{v}");
+    }
+    // The provenance columns are output columns: an input column named like one is refused.
+    std::fs::write(&input, "id,title,model_version\n1,brickie,x\n").unwrap();
+    let (ok, _, err) = run(&["code", "--pack", &arg(&pack()), "--input", &arg(&input), "--output", "-"]);
+    assert!(!ok && err.contains("column \"model_version\""), "{err}");
+}
+
+/// `--delimiter ';'` / `tab` read those files as the comma file (the output stays comma CSV);
+/// a semicolon file read with commas fails with a hint.
+#[test]
+fn delimiter_option_reads_semicolon_and_tab_files() {
+    let dir = temp_dir("delimiter");
+    let p = arg(&pack());
+    let comma = dir.join("comma.csv");
+    std::fs::write(&comma, "id,title,tasks\n1,brickie,\"walls; paths\"\n2,\"nurse, registered\",aged care\n").unwrap();
+    let (ok, want, err) = run(&["code", "--pack", &p, "--input", &arg(&comma), "--output", "-"]);
+    assert!(ok, "{err}");
+    for (d, text) in [
+        (";", "id;title;tasks\n1;brickie;\"walls; paths\"\n2;nurse, registered;aged care\n"),
+        ("tab", "id\ttitle\ttasks\n1\tbrickie\twalls; paths\n2\tnurse, registered\taged care\n"),
+    ] {
+        let input = dir.join(format!("in-{d}.csv"));
+        std::fs::write(&input, text).unwrap();
+        let (ok, out, err) = run(&["code", "--pack", &p, "--input", &arg(&input), "--output", "-", "--delimiter", d]);
+        assert!(ok, "{err}");
+        assert_eq!(out, want, "--delimiter {d}");
+    }
+    let (ok, _, err) = run(&["code", "--pack", &p, "--input", &arg(&dir.join("in-;.csv")), "--output", "-"]);
+    assert!(!ok && err.contains("add --delimiter ';'"), "{err}");
+    let (ok, _, err) = run(&["code", "--pack", &p, "--input", &arg(&comma), "--output", "-", "--delimiter", "|"]);
+    assert!(!ok && err.contains("not a delimiter"), "{err}");
 }

@@ -1,9 +1,39 @@
 // The batch page's coding logic, independent of the DOM and of workers (so Node tests run it
 // directly): rows in, output CSV rows out, exactly as `occupation-coder code` writes them
-// (src/bin/occupation-coder/batch.rs): the input columns, then OUTPUT_COLUMNS.
+// (src/bin/occupation-coder/batch.rs): the input columns, then OUTPUT_COLUMNS, then
+// PROVENANCE_COLUMNS.
 import { CsvReader, csvRow } from './batch-csv.mjs';
 
 export const OUTPUT_COLUMNS = ['code', 'label', 'level', 'confidence', 'status', 'reason', 'suggestions'];
+/** Which classification and model coded a row (the CLI's `PROVENANCE_COLUMNS`). */
+export const PROVENANCE_COLUMNS = ['classification', 'classification_version', 'model_version'];
+const OUTPUT_NAMES = [...OUTPUT_COLUMNS, ...PROVENANCE_COLUMNS];
+
+/**
+ * PROVENANCE_COLUMNS' values from a coder's `info()` and its pack's bytes: e.g. `osca2024`,
+ * `OSCA 2024 v1.0`, and the trainer's version with the pack's CRC-32 (its last four bytes,
+ * little-endian), e.g. `0.1.0+27ad0b5b`.
+ */
+export function provenance(info, pack) {
+  const b = pack.subarray(pack.length - 4);
+  const crc = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+  return [info.classification, info.classificationVersion, `${info.trainerVersion}+${crc.toString(16).padStart(8, '0')}`];
+}
+
+/** A header name the output gives one of its own columns (compared as the CLI does), or null. */
+export function clashingName(header) {
+  const ascii = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return header.find((n) => OUTPUT_NAMES.includes(ascii(rustTrim(n)))) ?? null;
+}
+
+/** The batch coder's errors carry a string `code`, as the rest of the API's do. */
+export class BatchError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'BatchError';
+    this.code = code;
+  }
+}
 /** Records per codeBatch call (the API's synchronous limit). */
 export const BATCH = 300;
 
@@ -55,14 +85,19 @@ export class Summary {
 
 /**
  * Streams CSV bytes through a coder. `columns` are indices into the header: `title` (required),
- * `tasks`, `id`, `source` (an ANZSCO 2022 code to recode; -1 or null when absent).
+ * `tasks`, `id`, `source` (an ANZSCO 2022 code to recode; -1 or null when absent). Options:
+ * `pack` (the pack's bytes, for the model_version column; required), `delimiter` (of the input:
+ * ',' default, ';' or '\t'), `safeCsv` (the CLI's --safe-csv).
  * Call `push(bytes)` / `end()`; each returns the output text for the rows completed so far.
  */
 export class BatchCoder {
-  constructor(coder, columns) {
+  constructor(coder, columns, { pack, delimiter = ',', safeCsv = false } = {}) {
+    if (!(pack instanceof Uint8Array) || pack.length < 4) throw new TypeError('BatchCoder needs the pack\'s bytes (options.pack) for its provenance columns');
     this.coder = coder;
     this.columns = columns;
-    this.reader = new CsvReader();
+    this.provenance = provenance(coder.info(), pack);
+    this.safe = safeCsv;
+    this.reader = new CsvReader({ delimiter });
     this.header = null;
     this.width = 0;
     this.summary = new Summary();
@@ -79,7 +114,7 @@ export class BatchCoder {
   end() {
     this.reader.end(this.rows);
     const out = this.#drain(true);
-    if (this.header === null) throw new Error('the input is empty: expected a CSV header row');
+    if (this.header === null) throw new BatchError('EMPTY_INPUT', 'the input is empty: expected a CSV header row');
     return out;
   }
 
@@ -91,8 +126,13 @@ export class BatchCoder {
       this.header = h.fields;
       this.width = h.fields.length;
       const { title } = this.columns;
-      if (!(title >= 0 && title < this.width)) throw new Error(`the title column ${title} is not in the header`);
-      text += csvRow([...this.header, ...OUTPUT_COLUMNS]);
+      const clash = clashingName(this.header);
+      if (clash !== null) {
+        const name = rustTrim(clash);
+        throw new BatchError('COLUMN_CLASH', `the CSV header has a column ${JSON.stringify(clash)}, a name the output gives one of its own columns (${OUTPUT_NAMES.join(',')}); rename that input column (e.g. to "input_${name}") and run again`);
+      }
+      if (!(title >= 0 && title < this.width)) throw new BatchError('NO_TITLE_COLUMN', `the title column ${title} is not in the header`);
+      text += csvRow([...this.header, ...OUTPUT_NAMES], this.safe);
       i = 1;
     }
     // Code whole batches; keep a partial batch for later unless this is the end.
@@ -139,9 +179,10 @@ export class BatchCoder {
       while (fields.length < w) fields.push('');
       const extra = resultFields(results[k]);
       this.summary.add(results[k]);
-      if (this.previewRows.length < this.previewLimit) this.previewRows.push([...fields, ...extra]);
       for (const x of extra) fields.push(x);
-      text += csvRow(fields);
+      for (const x of this.provenance) fields.push(x);
+      if (this.previewRows.length < this.previewLimit) this.previewRows.push(fields.slice());
+      text += csvRow(fields, this.safe);
     }
     return text;
   }

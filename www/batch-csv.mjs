@@ -9,18 +9,25 @@
 // MAX_ROW_BYTES (an unclosed quote, usually) is cut there and the reader skips to the end of
 // that line. Fields are decoded as UTF-8; a field that is not valid UTF-8 is decoded with
 // replacement characters and the row gets `badUtf8`.
+// The field delimiter is a comma unless the reader is given another (the page detects `;` and
+// tab files, www/batch-sniff.mjs); output is always comma-separated, as the CLI writes it.
 // Writing: a field is quoted only when it holds a comma, a quote, CR or LF; rows end with LF.
+// With `safe` (the CLI's --safe-csv), a field a spreadsheet could take for a formula gets a
+// leading `'`.
 
 export const MAX_ROW_BYTES = 1 << 20;
 
 const START = 0, UNQUOTED = 1, QUOTED = 2, QUOTE_IN_QUOTED = 3, SKIP = 4;
-const COMMA = 0x2c, QUOTE = 0x22, CR = 0x0d, LF = 0x0a;
+const QUOTE = 0x22, CR = 0x0d, LF = 0x0a;
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export class CsvReader {
-  constructor() {
+  /** `delimiter`: the field separator, one ASCII character (',' by default; ';' or '\t'). */
+  constructor({ delimiter = ',' } = {}) {
+    if (!/^[,;\t]$/.test(delimiter)) throw new Error(`unsupported delimiter ${JSON.stringify(delimiter)}: use ",", ";" or a tab`);
+    this.delimiter = delimiter.charCodeAt(0);
     this.line = 1;
     this.afterCr = false; // the previous byte was a CR that ended a row: an LF after it is part of it
     this.prevCr = false; // the previous byte was a CR anywhere (a CRLF is one line break)
@@ -141,7 +148,7 @@ export class CsvReader {
         }
         continue;
       } else {
-        if (b === COMMA) {
+        if (b === this.delimiter) {
           this.#endField();
           this.state = START;
           continue;
@@ -209,21 +216,26 @@ function ascii(buf, start, end) {
 }
 
 /** Parses a whole string or byte array (tests, pasted rows). */
-export function parseCsv(input) {
+export function parseCsv(input, options) {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-  const r = new CsvReader();
+  const r = new CsvReader(options);
   const out = r.push(bytes);
   return r.end(out);
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** One CSV row, LF-terminated. */
-export function csvRow(fields) {
+/** Whether a spreadsheet could take a field for a formula (OWASP's list of first characters;
+ * the CLI's `rfc4180::formula_like`). */
+export const formulaLike = (f) => /^[=+\-@\t\r]/.test(f);
+
+/** One CSV row, LF-terminated; with `safe`, a formula-like field gets a leading `'`. */
+export function csvRow(fields, safe = false) {
   let s = '';
   for (let i = 0; i < fields.length; i++) {
-    const f = fields[i];
+    let f = fields[i];
     if (i > 0) s += ',';
+    if (safe && formulaLike(f)) f = "'" + f;
     s += NEEDS_QUOTES.test(f) ? '"' + f.replaceAll('"', '""') + '"' : f;
   }
   return s + '\n';

@@ -4,21 +4,30 @@
 // end the coded CSV as a Blob with the summary. Cancelling is the page terminating the worker.
 //
 // Messages in:  { type: 'load', classification }
-//               { type: 'start', file, classification, columns: { title, tasks, id, source } }
+//               { type: 'start', file, classification, columns: { title, tasks, id, source },
+//                 delimiter, safeCsv }
 // Messages out: { type: 'ready', info } | { type: 'progress', rows, bytes, total, seconds }
-//               { type: 'preview', header, rows } | { type: 'done', blob, summary, seconds }
-//               { type: 'error', op, message } (op: the message type that failed)
+//               { type: 'preview', header, rows } | { type: 'done', blob, summary, classification, seconds }
+//               { type: 'error', op, message, code } (op: the message type that failed)
 // A pack or module that failed to load is loaded again when next asked for; after a failed run
 // the page replaces this worker, since a WebAssembly trap may leave the module inconsistent.
 import init, { OccupationCoder } from './pkg/occupation_coder.js';
-import { BatchCoder, OUTPUT_COLUMNS } from './batch-core.mjs';
+import { BatchCoder, OUTPUT_COLUMNS, PROVENANCE_COLUMNS } from './batch-core.mjs';
 
 const READ_BYTES = 256 * 1024; // one slice of the file per step
 const PART_CHARS = 4 * 1024 * 1024; // output text gathered before it becomes a Blob part
 const PROGRESS_MS = 200;
 
 let ready = null;
-const coders = new Map();
+const coders = new Map(); // classification -> Promise<{ coder, pack }>
+
+/** The pack's bytes (kept for the model_version column: its checksum) and a coder from them. */
+async function loadPack(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`cannot fetch the model pack ${url}: HTTP status ${res.status}`);
+  const pack = new Uint8Array(await res.arrayBuffer());
+  return { coder: OccupationCoder.fromBytes(pack), pack };
+}
 
 function coderFor(classification) {
   if (!/^(osca2024|anzsco2022)$/.test(classification)) throw new Error(`unknown classification ${classification}`);
@@ -27,14 +36,14 @@ function coderFor(classification) {
       ready = null;
       throw e;
     });
-    const coder = ready.then(() => OccupationCoder.fromUrl(new URL(`./models/${classification}.ocpk`, import.meta.url).href));
+    const coder = ready.then(() => loadPack(new URL(`./models/${classification}.ocpk`, import.meta.url).href));
     coder.catch(() => coders.delete(classification));
     coders.set(classification, coder);
   }
   return coders.get(classification);
 }
 
-async function run({ file, classification, columns }) {
+async function run({ file, classification, columns, delimiter, safeCsv }) {
   const started = performance.now();
   const total = file.size;
   let bytes = 0;
@@ -47,8 +56,8 @@ async function run({ file, classification, columns }) {
   };
   let batch = null;
   progress(true);
-  const coder = await coderFor(classification);
-  batch = new BatchCoder(coder, columns);
+  const { coder, pack } = await coderFor(classification);
+  batch = new BatchCoder(coder, columns, { pack, delimiter, safeCsv });
   const parts = [];
   let pending = '';
   let previewSent = false;
@@ -62,7 +71,7 @@ async function run({ file, classification, columns }) {
   };
   const sendPreview = () => {
     previewSent = true;
-    postMessage({ type: 'preview', header: [...batch.header, ...OUTPUT_COLUMNS], rows: batch.previewRows });
+    postMessage({ type: 'preview', header: [...batch.header, ...OUTPUT_COLUMNS, ...PROVENANCE_COLUMNS], rows: batch.previewRows });
   };
   // Blob.slice + arrayBuffer rather than stream(): the same in every browser, and each step
   // ends with an await, so the worker stays responsive between slices.
@@ -83,19 +92,19 @@ async function run({ file, classification, columns }) {
   const blob = new Blob(parts, { type: 'text/csv' });
   const s = batch.summary;
   const summary = { rows: s.rows, coded: s.coded, codedByLevel: s.codedByLevel, uncoded: s.uncoded, errors: s.errors };
-  postMessage({ type: 'done', blob, summary, seconds: (performance.now() - started) / 1000 });
+  postMessage({ type: 'done', blob, summary, classification, seconds: (performance.now() - started) / 1000 });
 }
 
 onmessage = async (e) => {
   const msg = e.data;
   try {
     if (msg.type === 'load') {
-      const coder = await coderFor(msg.classification);
+      const { coder } = await coderFor(msg.classification);
       postMessage({ type: 'ready', info: coder.info() });
     } else if (msg.type === 'start') {
       await run(msg);
     }
   } catch (err) {
-    postMessage({ type: 'error', op: msg.type, message: err?.message ?? String(err) });
+    postMessage({ type: 'error', op: msg.type, message: err?.message ?? String(err), code: typeof err?.code === 'string' ? err.code : undefined });
   }
 };

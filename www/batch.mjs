@@ -3,16 +3,20 @@
 // a Blob URL download. Cancel terminates the worker; a fresh one is ready for the next run. So
 // does a failed run; a worker that could not start is started again by the next Start.
 import { CsvReader } from './batch-csv.mjs';
+import { clashingName } from './batch-core.mjs';
+import { DELIMITERS, detectDelimiter, notCsv } from './batch-sniff.mjs';
 
 const $ = (id) => document.getElementById(id);
 const form = $('form'), fileInput = $('file'), drop = $('drop'), paste = $('paste');
 const selects = { title: $('col-title'), tasks: $('col-tasks'), id: $('col-id'), source: $('col-source') };
 const classification = $('classification');
+const delimiter = $('delimiter'), safeCsv = $('safe-csv');
 const startButton = $('start'), cancelButton = $('cancel');
 const progressBar = $('progress'), figures = $('figures'), status = $('status'), download = $('download');
 
 let input = null; // { blob, name }
 let header = null;
+let refused = false; // the chosen file is not CSV (a spreadsheet, a binary file)
 let worker = null;
 let running = false;
 let downloadUrl = null;
@@ -76,7 +80,9 @@ function onWorkerMessage(m) {
     if (downloadUrl) URL.revokeObjectURL(downloadUrl);
     downloadUrl = URL.createObjectURL(m.blob);
     download.href = downloadUrl;
-    download.download = (input?.name ?? 'records.csv').replace(/\.[^.]*$/, '') + '-coded.csv';
+    // The name says which classification coded it (the file's last columns say it too).
+    download.download = `${(input?.name ?? 'records.csv').replace(/\.[^.]*$/, '')}-coded-${m.classification}.csv`;
+    download.textContent = `Download the coded CSV (${download.download})`;
     download.hidden = false;
     progressBar.value = 1;
     showSummary(m.summary, m.seconds);
@@ -85,6 +91,7 @@ function onWorkerMessage(m) {
     updateButtons();
   } else if (m.type === 'error') {
     document.body.dataset.state = 'error';
+    document.body.dataset.errorCode = m.code ?? '';
     if (m.op === 'start') {
       newWorker(); // a fresh module for the next run
       fail(`Could not code the file: ${m.message}`);
@@ -137,11 +144,13 @@ function showPreview(head, rows) {
 }
 
 function updateButtons() {
-  startButton.disabled = running || !input || !header || selects.title.value === '';
+  startButton.disabled = running || !input || refused || !header || selects.title.value === '';
   cancelButton.disabled = !running;
   for (const s of Object.values(selects)) s.disabled = running || !header;
   selects.source.disabled = running || !header || classification.value !== 'osca2024';
   classification.disabled = running;
+  delimiter.disabled = running || !input || refused;
+  safeCsv.disabled = running;
   fileInput.disabled = running;
   paste.disabled = running;
 }
@@ -151,16 +160,46 @@ function guess(names, patterns) {
   return i;
 }
 
+function sourceError(text) {
+  const p = document.createElement('span');
+  p.className = 'error';
+  p.textContent = text;
+  $('source').replaceChildren(p);
+}
+
+/** Reads the start of a new input: refuses what is not CSV, detects the delimiter. */
 async function useInput(blob, name) {
   input = { blob, name };
   header = null;
-  download.hidden = true;
+  refused = false;
+  hideDownload();
   const head = new Uint8Array(await blob.slice(0, 1 << 16).arrayBuffer());
-  const reader = new CsvReader();
+  const why = notCsv(head, name);
+  if (why) {
+    refused = true;
+    sourceError(`${name}: ${why}`);
+    updateButtons();
+    return;
+  }
+  delimiter.value = detectDelimiter(head);
+  readHeader(head);
+}
+
+/** The header of the current input with the chosen delimiter; fills the column choices. */
+function readHeader(head) {
+  const { blob, name } = input;
+  header = null;
+  const reader = new CsvReader({ delimiter: delimiter.value });
   const rows = reader.push(head);
   if (rows.length === 0) reader.end(rows);
   if (rows.length === 0 || rows[0].fields.length === 0) {
     $('source').textContent = `${name}: no header row found.`;
+    updateButtons();
+    return;
+  }
+  const clash = clashingName(rows[0].fields);
+  if (clash !== null) {
+    sourceError(`${name}: the column "${clash}" has the name of a column the coded file adds; rename it (e.g. to "input_${clash.trim()}") and choose the file again.`);
     updateButtons();
     return;
   }
@@ -176,9 +215,22 @@ async function useInput(blob, name) {
   fill(selects.tasks, true, guess(names, [/^tasks?$/, /task|duties/]));
   fill(selects.id, true, guess(names, [/^id$/, /\bid\b|respondent/]));
   fill(selects.source, true, guess(names, [/anzsco/]));
-  $('source').textContent = `${name}: ${blob.size.toLocaleString('en-AU')} bytes, ${header.length} columns.`;
+  $('source').textContent = `${name}: ${blob.size.toLocaleString('en-AU')} bytes, ${header.length} columns separated by ` +
+    `${DELIMITERS[delimiter.value]}s${header.length === 1 ? ' (only one column: is the separator right?)' : ''}.`;
   updateButtons();
 }
+
+function hideDownload() {
+  download.hidden = true;
+  if (downloadUrl) URL.revokeObjectURL(downloadUrl);
+  downloadUrl = null;
+  download.removeAttribute('href');
+}
+
+delimiter.addEventListener('change', async () => {
+  if (!input || refused || running) return;
+  readHeader(new Uint8Array(await input.blob.slice(0, 1 << 16).arrayBuffer()));
+});
 
 fileInput.addEventListener('change', () => {
   const f = fileInput.files[0];
@@ -206,7 +258,8 @@ form.addEventListener('submit', (e) => {
   if (running || !input || !header) return;
   running = true;
   document.body.dataset.state = 'running';
-  download.hidden = true;
+  delete document.body.dataset.errorCode;
+  hideDownload();
   $('summary-section').hidden = true;
   progressBar.value = 0;
   lastAnnounced = performance.now();
@@ -216,6 +269,8 @@ form.addEventListener('submit', (e) => {
     type: 'start',
     file: input.blob,
     classification: classification.value,
+    delimiter: delimiter.value,
+    safeCsv: safeCsv.checked,
     columns: {
       title: col(selects.title), tasks: col(selects.tasks), id: col(selects.id),
       source: classification.value === 'osca2024' ? col(selects.source) : -1,

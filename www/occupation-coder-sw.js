@@ -1,8 +1,6 @@
-// Service worker for <occupation-coder offline> (or register it yourself:
-//   navigator.serviceWorker.register('/occupation-coder-sw.js')).
-// Same-origin GETs go to the network first and fall back to the cache, so a reload with no
-// network still gets the page, the widget, its worker, the wasm module and the model pack.
-// The widget sends { type: 'occupation-coder-cache', urls } to cache what it needs on the
+// Service worker for <occupation-coder offline>; put it at the site's root (it controls pages
+// in its own folder). Same-origin GETs go network-first with a cache fallback. The widget
+// sends { type: 'occupation-coder-cache', urls, required } to cache what it needs on the
 // first visit, before this worker controlled the page. Nothing here ever sees form text.
 const CACHE = 'occupation-coder-v1';
 
@@ -16,6 +14,8 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
+// Each URL is cached on its own: one that fails (a missing /favicon.ico) is skipped and
+// reported; only `required` ones (wasm, pack) fail the request. Offline, a cached copy stands.
 self.addEventListener('message', (event) => {
   const { data } = event;
   if (data?.type !== 'occupation-coder-cache' || !Array.isArray(data.urls)) return;
@@ -23,13 +23,22 @@ self.addEventListener('message', (event) => {
   event.waitUntil((async () => {
     try {
       const cache = await caches.open(CACHE);
-      const urls = data.urls.filter((u) => new URL(u).origin === self.location.origin);
+      const ours = (u) => new URL(u).origin === self.location.origin;
+      const required = (data.required ?? []).filter(ours);
+      const urls = [...new Set([...data.urls, ...required])].filter(ours);
+      const skipped = [], missing = [];
       await Promise.all(urls.map(async (u) => {
-        const res = await fetch(u, { cache: 'no-cache' });
-        if (!res.ok) throw new Error(`${u}: HTTP status ${res.status}`);
-        await cache.put(u, res);
+        try {
+          const res = await fetch(u, { cache: 'no-cache' });
+          if (!res.ok) throw new Error(`HTTP status ${res.status}`);
+          await cache.put(u, res);
+        } catch (e) {
+          if (await cache.match(u)) return;
+          (required.includes(u) ? missing : skipped).push(`${u} (${e.message})`);
+        }
       }));
-      port?.postMessage({ ok: true, cached: urls.length });
+      port?.postMessage(missing.length ? { ok: false, skipped, error: `cannot cache what the coder needs: ${missing.join(', ')}` }
+        : { ok: true, skipped, cached: urls.length - skipped.length });
     } catch (e) {
       port?.postMessage({ ok: false, error: String(e?.message ?? e) });
     }

@@ -1,12 +1,16 @@
 // The batch page (www/batch.html) in headless Chromium, served with the production CSP:
 // a generated 200,000-row CSV with malformed rows goes in through the file input, the
 // download comes out byte for byte equal to `occupation-coder code` on the same file; cancel
-// mid-run leaves the page usable; axe-core finds no violations. BATCH_ROWS changes the size.
+// mid-run leaves the page usable; axe-core finds no violations; spreadsheets and binary files
+// are refused, a semicolon file's delimiter is detected and can be changed, safe CSV matches
+// the CLI's --safe-csv, a column named like an output column is refused, the download link
+// shows only when there is a file and its name says which classification. BATCH_ROWS changes
+// the size.
 //   node --test tests/batch/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generate } from './generate.mjs';
@@ -63,9 +67,10 @@ async function start() {
   return Date.now() - t0;
 }
 
-async function finishAndDownload() {
+async function finishAndDownload(name = 'records-coded-osca2024.csv') {
   await page.waitForSelector('#download:not([hidden])', { timeout: 170_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  assert.equal(download.suggestedFilename(), name, 'the download name says which classification');
   const file = path.join(dir, `page-${Date.now()}.csv`);
   await download.saveAs(file);
   return readFileSync(file, 'utf8');
@@ -81,14 +86,15 @@ function checkAgainstCli(text) {
   const rows = parseCsv(text);
   assert.deepEqual(rows[0].fields.slice(0, 4), ['id', 'title', 'tasks', 'code']);
   assert.equal(rows.length - 1, ROWS);
+  const [S, R] = [rows[0].fields.indexOf('status'), rows[0].fields.indexOf('reason')];
   let errors = 0;
   for (let i = 1; i < rows.length; i++) {
     const f = rows[i].fields;
     assert.equal(f[0], String(i), `row ${i} keeps its id and place`);
-    const status = f[f.length - 3];
+    const status = f[S];
     if (malformed.has(i)) {
       assert.equal(status, 'error', `row ${i} (${malformed.get(i)}) is an error row`);
-      assert.match(f[f.length - 2], /^line \d+: /);
+      assert.match(f[R], /^line \d+: /);
       errors++;
     } else {
       assert.ok(status === 'coded' || status === 'uncoded', `row ${i}: ${status}`);
@@ -97,9 +103,10 @@ function checkAgainstCli(text) {
   assert.equal(errors, malformed.size);
 }
 
-test('the page is accessible before a file is chosen (axe-core)', async () => {
+test('the page is accessible before a file is chosen (axe-core); no download link yet', async () => {
   assert.deepEqual(await axe(), []);
   assert.equal(await page.isDisabled('#start'), true);
+  assert.equal(await page.isVisible('#download'), false, 'the hidden link is not shown (CSS display must not override hidden)');
 });
 
 test(`a ${ROWS.toLocaleString('en')}-row file: first progress within 500 ms, download equal to the CLI's output`, async () => {
@@ -150,4 +157,72 @@ test('pasted rows with a recoding column: ANZSCO 261313 + data engineer -> 22323
   await page.waitForSelector('#download:not([hidden])');
   const rows = await page.$$eval('#preview tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   assert.deepEqual(rows.map((r) => [r[0], r[3], r[7]]), [['a', '223233', 'coded'], ['b', '371131', 'coded'], ['c', '099960', 'coded']]);
+});
+
+/** Chooses a file made of `bytes` as a user would, by the file input. */
+const choose = (name, bytes, mimeType = 'application/octet-stream') =>
+  page.setInputFiles('#file', { name, mimeType, buffer: Buffer.from(bytes) });
+
+test('spreadsheets and binary files are refused with how to export CSV; the download link goes away', async () => {
+  assert.equal(await page.isVisible('#download'), true, 'from the run before');
+  const zip = [0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0, ...Buffer.from('[Content_Types].xml'), ...new Array(200).fill(0)];
+  await choose('answers.xlsx', zip, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  await page.waitForFunction(() => /not CSV/.test(document.getElementById('source').textContent));
+  assert.match(await page.textContent('#source'), /answers\.xlsx: This file is an Excel workbook \(\.xlsx\).*not CSV.*CSV UTF-8/);
+  assert.equal(await page.isDisabled('#start'), true);
+  assert.equal(await page.isVisible('#download'), false);
+  await choose('answers.xls', [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(500).fill(0)]);
+  await page.waitForFunction(() => /\.xls\)/.test(document.getElementById('source').textContent));
+  await choose('photo.png', [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+  await page.waitForFunction(() => /photo\.png: This file is not text/.test(document.getElementById('source').textContent));
+  assert.equal(await page.isDisabled('#start'), true);
+  assert.deepEqual(await axe(), [], 'axe with the refusal shown');
+});
+
+test('a semicolon file: the delimiter is detected and shown, can be changed, and codes', async () => {
+  await choose('semi.csv', Buffer.from('id;title;tasks\r\n1;brickie;"walls, paths"\r\n2;registered nurse;aged care\r\n'), 'text/csv');
+  await page.waitForFunction(() => !document.getElementById('start').disabled);
+  assert.equal(await page.inputValue('#delimiter'), ';');
+  assert.match(await page.textContent('#source'), /3 columns separated by semicolons/);
+  assert.equal(await page.inputValue('#col-title'), '1');
+  await page.selectOption('#delimiter', ',');
+  await page.waitForFunction(() => /1 columns? separated by commas \(only one column/.test(document.getElementById('source').textContent));
+  await page.selectOption('#delimiter', ';');
+  await page.waitForFunction(() => /3 columns separated by semicolons/.test(document.getElementById('source').textContent));
+  await page.selectOption('#col-title', '1');
+  await page.click('#start');
+  const text = await finishAndDownload('semi-coded-osca2024.csv');
+  const rows = parseCsv(text);
+  const h = rows[0].fields;
+  assert.deepEqual(h.slice(0, 4), ['id', 'title', 'tasks', 'code']);
+  assert.deepEqual(rows.slice(1).map((r) => [r.fields[0], r.fields[h.indexOf('code')], r.fields[h.indexOf('classification')]]),
+    [['1', '371131', 'osca2024'], ['2', rows[2].fields[h.indexOf('code')], 'osca2024']]);
+  assert.equal(rows[1].fields[2], 'walls, paths');
+});
+
+test('safe CSV: the checkbox gives the bytes of the CLI\'s --safe-csv; ANZSCO in the download name', async () => {
+  const csv = 'id,title,tasks\n-5,=HYPERLINK("http://x"),+cmd\n@2,brickie,ok\n';
+  const file = path.join(dir, 'formula.csv');
+  writeFileSync(file, csv);
+  const out = path.join(dir, 'formula-cli.csv');
+  const r = spawnSync(CLI, ['code', '--pack', path.join(REPO, 'www/models/anzsco2022.ocpk'), '--input', file, '--output', out, '--quiet', '--safe-csv']);
+  assert.equal(r.status, 0, r.stderr.toString());
+  await page.selectOption('#classification', 'anzsco2022');
+  await choose('formula.csv', Buffer.from(csv), 'text/csv');
+  await page.waitForFunction(() => !document.getElementById('start').disabled);
+  await page.check('#safe-csv');
+  await page.click('#start');
+  const text = await finishAndDownload('formula-coded-anzsco2022.csv');
+  assert.equal(text, readFileSync(out, 'utf8'));
+  assert.match(text, /^'-5,"'=HYPERLINK/m);
+  await page.uncheck('#safe-csv');
+  await page.selectOption('#classification', 'osca2024');
+});
+
+test('an input column named like an output column is refused before Start, naming it', async () => {
+  await page.fill('#paste', 'id,title,Status\n1,brickie,x\n');
+  await page.waitForFunction(() => /has the name of a column the coded file adds/.test(document.getElementById('source').textContent));
+  assert.match(await page.textContent('#source'), /the column "Status" .*rename it \(e\.g\. to "input_Status"\)/);
+  assert.equal(await page.isDisabled('#start'), true);
+  assert.deepEqual(pageErrors, []);
 });

@@ -102,18 +102,23 @@ export async function checkCoded(file, rows, malformed) {
   const reader = new CsvReader();
   const counts = { coded: 0, uncoded: 0, error: 0 };
   let n = -1;
+  let at = null; // where the status and reason columns are
   const onRows = (parsed) => {
     for (const r of parsed) {
-      if (n++ < 0) continue;
+      if (n++ < 0) {
+        at = { status: r.fields.indexOf('status'), reason: r.fields.indexOf('reason') };
+        assert.deepEqual(r.fields.slice(-3), ['classification', 'classification_version', 'model_version']);
+        continue;
+      }
       const f = r.fields;
       assert.equal(r.problem, null, `output row ${n} parses cleanly`);
       assert.equal(f[0], String(n), `row ${n} keeps its id and place`);
-      const status = f[f.length - 3];
+      const status = f[at.status];
       if (malformed.has(n)) {
         assert.equal(status, 'error', `row ${n} (${malformed.get(n)}) is an error row`);
-        assert.match(f[f.length - 2], /^line \d+: /, `row ${n}'s reason names its line`);
+        assert.match(f[at.reason], /^line \d+: /, `row ${n}'s reason names its line`);
       } else {
-        assert.ok(status === 'coded' || status === 'uncoded', `row ${n}: ${status} ${f[f.length - 2]}`);
+        assert.ok(status === 'coded' || status === 'uncoded', `row ${n}: ${status} ${f[at.reason]}`);
       }
       counts[status]++;
     }

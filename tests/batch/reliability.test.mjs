@@ -44,10 +44,14 @@ async function run(page, csv) {
   return page.evaluate(() => document.body.dataset.state);
 }
 
-const statuses = (page) => page.$$eval('#preview tbody tr', (trs) => trs.map((tr) => {
-  const c = [...tr.cells].map((td) => td.textContent);
-  return [c[0], c[c.length - 3], c[c.length - 2]];
-}));
+const statuses = (page) => page.$$eval('#preview tbody tr', (trs) => {
+  const head = [...document.querySelectorAll('#preview thead th')].map((th) => th.textContent);
+  const [s, r] = [head.indexOf('status'), head.indexOf('reason')];
+  return trs.map((tr) => {
+    const c = [...tr.cells].map((td) => td.textContent);
+    return [c[0], c[s], c[r]];
+  });
+});
 
 test('a pack that cannot be fetched: the page says so, and the next Start loads it', async () => {
   let block = true;

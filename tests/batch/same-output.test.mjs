@@ -16,6 +16,7 @@ const CLI = path.join(REPO, 'target/release/occupation-coder');
 const PACK = (c) => path.join(REPO, `www/models/${c}.ocpk`);
 let OccupationCoder, BatchCoder, dir;
 const coders = {};
+const packs = {};
 
 before(async () => {
   for (const f of [CLI, PACK('osca2024'), PACK('anzsco2022'), path.join(REPO, 'www/pkg/occupation_coder_bg.wasm')]) {
@@ -25,25 +26,29 @@ before(async () => {
   pkg.initSync({ module: readFileSync(path.join(REPO, 'www/pkg/occupation_coder_bg.wasm')) });
   OccupationCoder = pkg.OccupationCoder;
   ({ BatchCoder } = await import('../../www/batch-core.mjs'));
-  for (const c of ['osca2024', 'anzsco2022']) coders[c] = OccupationCoder.fromBytes(readFileSync(PACK(c)));
+  for (const c of ['osca2024', 'anzsco2022']) {
+    packs[c] = new Uint8Array(readFileSync(PACK(c)));
+    coders[c] = OccupationCoder.fromBytes(packs[c]);
+  }
   dir = mkdtempSync(path.join(tmpdir(), 'occ-batch-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 });
 
-/** The page's output for a file, read in `chunk`-byte pieces. */
-function page(file, classification, columns, chunk = 65536) {
+/** The page's output for a file, read in `chunk`-byte pieces; `options` as BatchCoder's. */
+function page(file, classification, columns, chunk = 65536, options = {}) {
   const bytes = readFileSync(file);
-  const b = new BatchCoder(coders[classification], columns);
+  const b = new BatchCoder(coders[classification], columns, { pack: packs[classification], ...options });
   let out = '';
   for (let i = 0; i < bytes.length; i += chunk) out += b.push(new Uint8Array(bytes.subarray(i, i + chunk)));
   return { text: out + b.end(), summary: b.summary };
 }
 
-function cli(file, classification, extra = []) {
+function cli(file, classification, extra = [], { ok = true } = {}) {
   const out = path.join(dir, `${path.basename(file)}.${classification}.out.csv`);
   const r = spawnSync(CLI, ['code', '--pack', PACK(classification), '--input', file, '--output', out, '--quiet', ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  if (!ok) return { status: r.status, stderr: r.stderr.toString() };
   assert.equal(r.status, 0, r.stderr.toString());
   return { text: readFileSync(out, 'utf8'), stderr: r.stderr.toString() };
 }
@@ -84,7 +89,8 @@ test('edge cases: each malformed row is an error row with the reason, in order',
   const { parseCsv, csvRow } = await import('../../www/batch-csv.mjs');
   const rows = parseCsv(text).slice(1);
   assert.deepEqual(rows.map((r) => r.fields[0]), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15']);
-  const byId = Object.fromEntries(rows.map((r) => [r.fields[0], csvRow(r.fields).trimEnd()]));
+  // Without the three provenance columns (tested below), so the patterns end at suggestions.
+  const byId = Object.fromEntries(rows.map((r) => [r.fields[0], csvRow(r.fields.slice(0, -3)).trimEnd()]));
   assert.match(byId[5], /,error,line 8: 5 fields where the header has 4,$/);
   assert.match(byId[6], /,error,line 9: 1 fields where the header has 4,$/);
   assert.match(byId[7], /,error,line 10: invalid UTF-8 \(shown with replacement characters\),$/);
@@ -115,4 +121,65 @@ test('a generated file (20,000 rows, malformed rows, recoding column): same byte
   assert.equal(got.summary.rows, 20000);
   assert.equal(got.summary.errors, malformed.size);
   assert.match(want.stderr, new RegExp(`20000 rows .* ${malformed.size} errors`));
+});
+
+test('provenance: every row ends with the classification, its version and the model version, as the CLI writes them', async () => {
+  const { parseCsv } = await import('../../www/batch-csv.mjs');
+  const file = path.join(dir, 'prov.csv');
+  writeFileSync(file, 'id,title\n1,brickie\n2,"bad"x\n');
+  for (const [c, version] of [['osca2024', 'OSCA 2024 v1.0'], ['anzsco2022', 'ANZSCO 2022 Australian Update']]) {
+    const want = cli(file, c);
+    const got = page(file, c, { title: 1, tasks: -1, id: 0, source: -1 });
+    assertSame(got.text, want.text);
+    const rows = parseCsv(got.text);
+    assert.deepEqual(rows[0].fields.slice(-3), ['classification', 'classification_version', 'model_version']);
+    const b = packs[c].subarray(-4);
+    const crc = Buffer.from(b).readUInt32LE(0).toString(16).padStart(8, '0');
+    for (const r of rows.slice(1)) assert.deepEqual(r.fields.slice(-3), [c, version, `0.1.0+${crc}`]);
+  }
+});
+
+test('--safe-csv and the page\'s safe CSV: the same bytes, formulas guarded', async () => {
+  const file = path.join(dir, 'formula.csv');
+  writeFileSync(file, 'id,title,tasks\n-5,=HYPERLINK("http://x"),+cmd\n@2,"=1,2",ok\n3,brickie,\tx\n');
+  const want = cli(file, 'osca2024', ['--safe-csv']);
+  const got = page(file, 'osca2024', { title: 1, tasks: 2, id: 0, source: -1 }, 65536, { safeCsv: true });
+  assertSame(got.text, want.text);
+  assert.match(got.text, /^'-5,"'=HYPERLINK\(""http:\/\/x""\)",'\+cmd,/m);
+  assert.match(got.text, /^'@2,"'=1,2",ok,/m);
+  const plain = page(file, 'osca2024', { title: 1, tasks: 2, id: 0, source: -1 });
+  assertSame(plain.text, cli(file, 'osca2024').text);
+  assert.match(plain.text, /^-5,"=HYPERLINK/m);
+});
+
+test('an input column named like an output column: both refuse, naming it', async () => {
+  const { BatchError } = await import('../../www/batch-core.mjs');
+  for (const name of ['Status', ' model_version ', 'classification']) {
+    const file = path.join(dir, 'clash.csv');
+    writeFileSync(file, `id,title,${name}\n1,brickie,x\n`);
+    const r = cli(file, 'osca2024', [], { ok: false });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, new RegExp(`column "${name}", a name the output gives one of its own columns`));
+    assert.throws(() => page(file, 'osca2024', { title: 1, tasks: -1, id: 0, source: -1 }), (e) => {
+      assert.ok(e instanceof BatchError);
+      assert.equal(e.code, 'COLUMN_CLASH');
+      assert.match(e.message, new RegExp(`column "${name}", a name the output gives one of its own columns .*rename that input column`));
+      return true;
+    });
+  }
+});
+
+test('a semicolon or tab file read with its delimiter gives the comma file\'s output', () => {
+  const rows = [['id', 'title', 'tasks'], ['1', 'brickie', 'laying bricks; mortar'], ['2', 'nurse, registered', 'aged care']];
+  const quote = (f, d) => (/[",\r\n]/.test(f) || f.includes(d) ? `"${f.replaceAll('"', '""')}"` : f);
+  const write = (d, name) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, rows.map((r) => r.map((f) => quote(f, d)).join(d)).join('\r\n') + '\r\n');
+    return file;
+  };
+  const cols = { title: 1, tasks: 2, id: 0, source: -1 };
+  const want = cli(write(',', 'comma.csv'), 'osca2024').text;
+  for (const [d, name] of [[';', 'semi.csv'], ['\t', 'tab.tsv']]) {
+    assertSame(page(write(d, name), 'osca2024', cols, 5, { delimiter: d }).text, want);
+  }
 });

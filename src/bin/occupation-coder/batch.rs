@@ -68,6 +68,10 @@ pub struct CodeArgs {
     /// an empty code are coded from the text.
     #[arg(long)]
     recode_column: Option<String>,
+    /// CSV input: the field separator, `,` (default), `;` or `tab` (the output is always
+    /// comma-separated). The batch page detects it; here it is named.
+    #[arg(long, default_value = ",", value_parser = parse_delimiter)]
+    delimiter: u8,
     /// No progress bar even on a terminal.
     #[arg(long)]
     quiet: bool,
@@ -76,6 +80,16 @@ pub struct CodeArgs {
     /// as a formula (changes such values, e.g. an id `-5` becomes `'-5`).
     #[arg(long)]
     safe_csv: bool,
+}
+
+/// `--delimiter`: the three separators the batch page detects.
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "tab" | "\\t" => Ok(b'\t'),
+        _ => Err(format!("{s:?} is not a delimiter this reads: use \",\", \";\" or tab")),
+    }
 }
 
 /// Counts printed at the end of a run.
@@ -229,7 +243,9 @@ fn pipeline<C: Chunk>(
 
 pub fn run(args: &CodeArgs) -> Result<()> {
     crate::interrupt::install();
-    let coder = crate::load_pack(&args.pack)?;
+    let pack = crate::read_pack_bytes(&args.pack)?;
+    let coder = Coder::from_bytes(&pack).with_context(|| format!("cannot load model pack {}", args.pack.display()))?;
+    let provenance = provenance(&coder, &pack);
     let format = args.format.unwrap_or_else(|| {
         let ext = args.input.extension().and_then(|e| e.to_str()).unwrap_or("");
         if ext.eq_ignore_ascii_case("jsonl") || ext.eq_ignore_ascii_case("ndjson") { Format::Jsonl } else { Format::Csv }
@@ -246,8 +262,8 @@ pub fn run(args: &CodeArgs) -> Result<()> {
     let start = Instant::now();
     let counted = CountingReader { inner: input, progress: progress.clone() };
     let coded = match format {
-        Format::Csv => code_csv(&coder, args, counted, BufWriter::with_capacity(1 << 20, output)),
-        Format::Jsonl => code_jsonl(&coder, args, counted, BufWriter::with_capacity(1 << 20, output)),
+        Format::Csv => code_csv(&coder, &provenance, args, counted, BufWriter::with_capacity(1 << 20, output)),
+        Format::Jsonl => code_jsonl(&coder, &provenance, args, counted, BufWriter::with_capacity(1 << 20, output)),
     };
     let mut summary = match coded {
         Ok(summary) => summary,
@@ -537,16 +553,34 @@ fn check_encoding<R: BufRead>(reader: &mut R, input: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Columns after [`OUTPUT_COLUMNS`] on every row: which classification and model coded it, so
+/// a coded file says what it is wherever it goes (the batch page writes the same).
+pub const PROVENANCE_COLUMNS: [&str; 3] = ["classification", "classification_version", "model_version"];
+
+/// [`PROVENANCE_COLUMNS`]' values: e.g. `osca2024`, `OSCA 2024 v1.0`, and the trainer's version
+/// with the pack's CRC-32 (its last four bytes, little-endian), e.g. `0.1.0+27ad0b5b`, which
+/// tells two packs from the same trainer apart.
+fn provenance(coder: &Coder, pack: &[u8]) -> [String; 3] {
+    let info = coder.info();
+    let crc = pack.last_chunk::<4>().map_or(0, |b| u32::from_le_bytes(*b));
+    [info.classification, info.classification_version, format!("{}+{crc:08x}", info.trainer_version)]
+}
+
+/// Every column name the output adds: input columns must not use one.
+fn output_names() -> impl Iterator<Item = &'static str> {
+    OUTPUT_COLUMNS.iter().chain(PROVENANCE_COLUMNS.iter()).copied()
+}
+
 /// Refuses input columns (CSV) or fields (JSON Lines) named like an output column, which the
 /// output would repeat or overwrite.
 fn clashing_name<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    names.into_iter().find(|n| OUTPUT_COLUMNS.iter().any(|c| n.trim().eq_ignore_ascii_case(c)))
+    names.into_iter().find(|n| output_names().any(|c| n.trim().eq_ignore_ascii_case(c)))
 }
 
-fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
+fn code_csv(coder: &Coder, provenance: &[String; 3], args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
     let mut buffered = BufReader::with_capacity(1 << 20, input);
     check_encoding(&mut buffered, &args.input)?;
-    let mut reader = rfc4180::Reader::new(buffered);
+    let mut reader = rfc4180::Reader::with_delimiter(buffered, args.delimiter);
     let (mut bytes, mut ends) = (Vec::new(), Vec::new());
     let Some(first) = reader.next_record(&mut bytes, &mut ends).context("cannot read input")? else {
         bail!("input {} is empty: expected a CSV header row", args.input.display());
@@ -563,14 +597,22 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
         bail!(
             "the CSV header has a column {:?}, a name the output gives one of its own columns ({}); rename that input column (e.g. to \"input_{}\") and run again",
             shorten(name),
-            OUTPUT_COLUMNS.join(","),
+            output_names().collect::<Vec<_>>().join(","),
             shorten(name.trim())
         );
     }
     let find = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let Some(title_at) = find(&args.title_column) else {
+        // One column holding another separator: the file is not comma-separated.
+        let other = [b';', b'\t', b','].into_iter().find(|&d| d != args.delimiter && header.len() == 1 && header[0].as_bytes().contains(&d));
+        let hint = match other {
+            Some(b';') => "; the header holds semicolons: add --delimiter ';'",
+            Some(b'\t') => "; the header holds tabs: add --delimiter tab",
+            Some(_) => "; the header holds commas: drop --delimiter",
+            None => "",
+        };
         bail!(
-            "the CSV header has no {:?} column (it has {}); name the title column with --title-column",
+            "the CSV header has no {:?} column (it has {}); name the title column with --title-column{hint}",
             shorten(&args.title_column),
             shorten(&format!("{header:?}"))
         );
@@ -590,7 +632,7 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
     let width = header.len();
     let mut line = String::new();
     let mut out_header = header.clone();
-    out_header.extend(OUTPUT_COLUMNS.iter().map(|s| s.to_string()));
+    out_header.extend(output_names().map(str::to_string));
     rfc4180::write_record(&mut line, out_header.iter().map(String::as_str), args.safe_csv);
     output.write_all(line.as_bytes()).context("cannot write output")?;
 
@@ -607,7 +649,11 @@ fn code_csv(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl W
         let padding = width.saturating_sub(fields);
         rfc4180::write_record(
             text,
-            (0..fields.min(width)).map(field).chain(std::iter::repeat_n("", padding)).chain(out.fields(tree, numbers)),
+            (0..fields.min(width))
+                .map(field)
+                .chain(std::iter::repeat_n("", padding))
+                .chain(out.fields(tree, numbers))
+                .chain(provenance.iter().map(String::as_str)),
             args.safe_csv,
         );
         out.tally(tree)
@@ -645,9 +691,9 @@ pub mod rfc4180 {
 
     /// Bytes with a meaning inside an unquoted field (after its first byte) and inside a
     /// quoted one: any other byte is field text, copied in runs.
-    fn special(state: State, b: u8) -> bool {
+    fn special(state: State, b: u8, delimiter: u8) -> bool {
         match state {
-            State::Unquoted => matches!(b, b',' | b'"' | b'\r' | b'\n'),
+            State::Unquoted => b == delimiter || matches!(b, b'"' | b'\r' | b'\n'),
             _ => matches!(b, b'"' | b'\r' | b'\n'),
         }
     }
@@ -672,11 +718,15 @@ pub mod rfc4180 {
         prev_cr: bool,
         first: bool,
         done: bool,
+        /// The field separator: `,` unless given.
+        delimiter: u8,
     }
 
     impl<R: BufRead> Reader<R> {
-        pub fn new(inner: R) -> Self {
-            Reader { inner, line: 1, after_cr: false, prev_cr: false, first: true, done: false }
+        /// A reader whose fields are separated by `delimiter` (`,`, or `;` or a tab, say);
+        /// quoting is the same for each.
+        pub fn with_delimiter(inner: R, delimiter: u8) -> Self {
+            Reader { inner, line: 1, after_cr: false, prev_cr: false, first: true, done: false, delimiter }
         }
 
         /// The next row, or `None` at the end of the input: its fields' raw bytes go on the
@@ -717,7 +767,7 @@ pub mod rfc4180 {
                     // Field text between meaningful bytes goes in as one run (the same bytes
                     // the byte-by-byte rules below would add, with the same length check).
                     if started && !self.after_cr && matches!(state, State::Unquoted | State::Quoted) {
-                        let run = buf[used..].iter().position(|&b| special(state, b)).unwrap_or(buf.len() - used);
+                        let run = buf[used..].iter().position(|&b| special(state, b, self.delimiter)).unwrap_or(buf.len() - used);
                         let run = run.min(MAX_ROW_BYTES - size);
                         if run > 0 {
                             bytes.extend_from_slice(&buf[used..used + run]);
@@ -769,7 +819,7 @@ pub mod rfc4180 {
                             continue;
                         }
                         State::StartField | State::Unquoted | State::QuoteInQuoted => {
-                            if b == b',' {
+                            if b == self.delimiter {
                                 ends.push(bytes.len());
                                 state = State::StartField;
                                 continue;
@@ -910,7 +960,7 @@ impl Chunk for JsonChunk {
     }
 }
 
-fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
+fn code_jsonl(coder: &Coder, provenance: &[String; 3], args: &CodeArgs, input: impl Read, mut output: impl Write) -> Result<Summary> {
     if args.recode_column.is_some() && coder.recodes_from().is_none() {
         bail!("--recode-column needs a pack that can recode (the OSCA 2024 pack recodes ANZSCO 2022 codes)");
     }
@@ -936,7 +986,7 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
     };
     let render = |chunk: &JsonChunk, i: usize, text: &mut String, numbers: &mut String| {
         let JsonLine { number, bytes, cut } = &chunk.0[i];
-        let (tally, line) = code_json_line(coder, args, *number, bytes, *cut, numbers);
+        let (tally, line) = code_json_line(coder, provenance, args, *number, bytes, *cut, numbers);
         text.push_str(&line);
         text.push('\n');
         tally
@@ -944,7 +994,7 @@ fn code_jsonl(coder: &Coder, args: &CodeArgs, input: impl Read, mut output: impl
     pipeline(read_chunk, render, &mut output)
 }
 
-fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8], cut: bool, numbers: &mut String) -> (Tally, String) {
+fn code_json_line(coder: &Coder, provenance: &[String; 3], args: &CodeArgs, line: u64, bytes: &[u8], cut: bool, numbers: &mut String) -> (Tally, String) {
     let text = if cut {
         let max = rfc4180::MAX_ROW_BYTES;
         Err(format!("line {line}: line longer than {max} bytes (a missing line break?); skipped to its end"))
@@ -957,7 +1007,7 @@ fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8], cut: 
             Some(name) => Err(format!(
                 "line {line}: field {:?} is named like an output field ({}), which would overwrite it; rename it (e.g. to \"input_{}\")",
                 shorten(name),
-                OUTPUT_COLUMNS.join(","),
+                output_names().collect::<Vec<_>>().join(","),
                 shorten(name.trim())
             )),
             None => Ok(obj),
@@ -984,6 +1034,9 @@ fn code_json_line(coder: &Coder, args: &CodeArgs, line: u64, bytes: &[u8], cut: 
     let tree = coder.tree();
     for (name, value) in OUTPUT_COLUMNS.iter().zip(outcome.fields(tree, numbers)) {
         obj.insert(name.to_string(), serde_json::Value::String(value.to_string()));
+    }
+    for (name, value) in PROVENANCE_COLUMNS.iter().zip(provenance) {
+        obj.insert(name.to_string(), serde_json::Value::String(value.clone()));
     }
     (outcome.tally(tree), serde_json::Value::Object(obj).to_string())
 }

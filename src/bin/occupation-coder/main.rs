@@ -67,6 +67,12 @@ enum Command {
 /// [`occupation_coder::pack::MAX_PACK_BYTES`] (a device such as `/dev/zero` has no size to
 /// check first), so a wrong file fails at once.
 pub fn load_pack(path: &Path) -> Result<Coder> {
+    let bytes = read_pack_bytes(path)?;
+    Coder::from_bytes(&bytes).with_context(|| format!("cannot load model pack {}", path.display()))
+}
+
+/// A pack file's bytes, with [`load_pack`]'s limits (what `code` needs for the pack's checksum).
+pub fn read_pack_bytes(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
     let max = occupation_coder::pack::MAX_PACK_BYTES;
     let cannot = || format!("cannot read model pack {}", path.display());
@@ -87,7 +93,7 @@ pub fn load_pack(path: &Path) -> Result<Coder> {
         let e = occupation_coder::PackError::TooLarge { len, max };
         return Err(anyhow::Error::new(e).context(format!("cannot load model pack {}", path.display())));
     }
-    Coder::from_bytes(&bytes).with_context(|| format!("cannot load model pack {}", path.display()))
+    Ok(bytes)
 }
 
 fn main() -> Result<()> {
