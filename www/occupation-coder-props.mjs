@@ -1,61 +1,49 @@
-// Every attribute of <occupation-coder> as a property too (getter and setter, reflected to the
-// attribute), because frameworks pass props as properties when an element has them: React 19,
-// Vue, Svelte, Angular and Lit set `el.name = 'occupation'`, which throws on a getter-only
-// property and is silently lost on a missing one (never reaching attributeChangedCallback).
+// Every attribute of <occupation-coder> is also a property (getter and setter, reflected):
+// React 19, Vue, Svelte, Angular and Lit set props as properties when an element has them,
+// and `el.name = 'x'` throws on a getter-only property.
 
-/** property name -> attribute name, by kind of value */
-const STRINGS = { classification: 'classification', model: 'model', label: 'label', hint: 'hint',
-  tasksLabel: 'tasks-label', tasksHint: 'tasks-hint', name: 'name' };
-const BOOLEANS = { required: 'required', disabled: 'disabled', noTasks: 'no-tasks' };
-const NUMBERS = { suggestions: 'suggestions', minChars: 'min-chars' };
+// property: [attribute, kind]; 'flag' takes true/false or a string (offline="" or a URL).
+const PROPS = {
+  classification: ['classification'], model: ['model'], label: ['label'], hint: ['hint'],
+  tasksLabel: ['tasks-label'], tasksHint: ['tasks-hint'], name: ['name'],
+  required: ['required', 'bool'], disabled: ['disabled', 'bool'], noTasks: ['no-tasks', 'bool'],
+  suggestions: ['suggestions', 'number'], minChars: ['min-chars', 'number'],
+  offline: ['offline', 'flag'], load: ['load', 'flag'],
+};
 
-/** Attributes whose value may be empty (`offline`: the service worker next to the module) or
- * a string, as `true`/`false`/string from a framework. */
-const FLAG_OR_STRING = { offline: 'offline' };
+export const REFLECTED = Object.keys(PROPS);
 
-/** The property names defined here (for taking over values set before the element upgraded). */
-export const REFLECTED = [STRINGS, BOOLEANS, NUMBERS, FLAG_OR_STRING].flatMap(Object.keys);
-
-function define(proto, prop, get, set) {
-  Object.defineProperty(proto, prop, { get, set, configurable: true, enumerable: true });
+/** Sets or removes attribute `attr` for a property value `v` of kind `kind`. */
+export function reflect(el, attr, kind, v) {
+  if (kind === 'bool') el.toggleAttribute(attr, !!v);
+  else if (v == null || v === false || (kind === 'number' && v === '')) el.removeAttribute(attr);
+  else el.setAttribute(attr, v === true ? '' : String(v));
 }
 
-/** Adds the reflected properties to `Class.prototype`. */
+/** Adds the properties to `Class.prototype`, except those it defines itself (`load`). */
 export function reflectAttributes(Class) {
-  const proto = Class.prototype;
-  for (const [prop, attr] of Object.entries(STRINGS)) {
-    define(proto, prop, function () { return this.getAttribute(attr); }, function (v) {
-      if (v == null) this.removeAttribute(attr); else this.setAttribute(attr, String(v));
-    });
-  }
-  for (const [prop, attr] of Object.entries(BOOLEANS)) {
-    define(proto, prop, function () { return this.hasAttribute(attr); }, function (v) {
-      this.toggleAttribute(attr, !!v);
-    });
-  }
-  for (const [prop, attr] of Object.entries(NUMBERS)) {
-    define(proto, prop, function () {
-      const v = this.getAttribute(attr);
-      return v == null || v === '' ? null : Number(v);
-    }, function (v) {
-      if (v == null || v === '') this.removeAttribute(attr); else this.setAttribute(attr, String(v));
-    });
-  }
-  for (const [prop, attr] of Object.entries(FLAG_OR_STRING)) {
-    define(proto, prop, function () { return this.getAttribute(attr); }, function (v) {
-      if (v == null || v === false) this.removeAttribute(attr);
-      else this.setAttribute(attr, v === true ? '' : String(v));
+  for (const [prop, [attr, kind]] of Object.entries(PROPS)) {
+    if (Object.hasOwn(Class.prototype, prop)) continue;
+    Object.defineProperty(Class.prototype, prop, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        if (kind === 'bool') return this.hasAttribute(attr);
+        const v = this.getAttribute(attr);
+        return kind === 'number' ? (v ? Number(v) : null) : v;
+      },
+      set(v) { reflect(this, attr, kind, v); },
     });
   }
 }
 
-/** A value a framework set on the element before its class was defined is an own property
- * that hides the accessor: take it over (call once the element is upgraded). */
+/** Values a framework set before the element was defined are own properties that hide the
+ * accessors: hand them to the accessors. */
 export function adoptEarlyProps(el, props) {
-  for (const prop of props) {
-    if (!Object.hasOwn(el, prop)) continue;
-    const v = el[prop];
-    delete el[prop];
-    el[prop] = v;
+  for (const p of props) {
+    if (!Object.hasOwn(el, p)) continue;
+    const v = el[p];
+    delete el[p];
+    el[p] = v;
   }
 }

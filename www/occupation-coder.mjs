@@ -12,7 +12,7 @@ import { DEFAULT_STRINGS, format } from './occupation-coder-strings.mjs';
 import { adoptStyles } from './occupation-coder-style.mjs';
 import { call, LatestQuery, MAX_TEXT_CHARS, textTooLong } from './occupation-coder-client.mjs';
 import { packUrl } from './occupation-coder-packs.mjs';
-import { adoptEarlyProps, REFLECTED, reflectAttributes } from './occupation-coder-props.mjs';
+import { adoptEarlyProps, reflect, REFLECTED, reflectAttributes } from './occupation-coder-props.mjs';
 
 export { DEFAULT_STRINGS } from './occupation-coder-strings.mjs';
 
@@ -59,7 +59,7 @@ export class OccupationCoderElement extends HTMLElement {
 
   // ---- lifecycle -------------------------------------------------------------------------
   connectedCallback() {
-    adoptEarlyProps(this, [...REFLECTED, 'load', 'strings', 'jobTitle', 'tasks', 'value']);
+    adoptEarlyProps(this, [...REFLECTED, 'strings', 'jobTitle', 'tasks', 'value']);
     if (this.getAttribute('load') === 'eager') this.#loadModel().catch(() => {});
     this.#applyStrings();
     this.#updateForm();
@@ -129,12 +129,11 @@ export class OccupationCoderElement extends HTMLElement {
   checkValidity() { return this.#internals.checkValidity(); }
   reportValidity() { return this.#internals.reportValidity(); }
 
-  /** `el.load()` loads the model pack now (otherwise it loads on first focus) and resolves with
-   * its info. `load` is also the attribute `load="eager"`, which frameworks set as a property
-   * (`el.load = 'eager'`), so it is an accessor: reading it gives the method, setting it
-   * reflects to the attribute. */
+  /** `el.load()` loads the pack now (else on first focus); resolves with its info. Frameworks
+   * set the attribute load="eager" as `el.load = 'eager'`: reading gives the method, setting
+   * reflects. */
   get load() { return this.#boundLoad; }
-  set load(v) { if (v == null || v === false) this.removeAttribute('load'); else this.setAttribute('load', String(v)); }
+  set load(v) { reflect(this, 'load', 'flag', v); }
   #boundLoad = () => this.#loadModel();
 
   #loadModel() {

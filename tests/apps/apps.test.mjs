@@ -140,11 +140,52 @@ async function codeBrickie(url, { framework }) {
       await page.waitForFunction(() => document.querySelector('output')?.textContent === '', null, { timeout: 5000 });
       assert.equal(await page.evaluate(() => new FormData(document.querySelector('form')).get('occupation')), '');
     }
+    if (!framework) assert.deepEqual(await page.evaluate(reflectedProps), REFLECTED_EXPECTED);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
   }
 }
+
+/** In the page: properties set as a framework sets them reach the attributes and the form. */
+function reflectedProps() {
+  const el = document.querySelector('occupation-coder');
+  const form = el.closest('form');
+  const out = {};
+  el.name = 'job';
+  out.renamed = [el.getAttribute('name'), new FormData(form).get('job')];
+  el.required = false;
+  out.required = [el.hasAttribute('required'), el.required];
+  el.noTasks = true;
+  el.suggestions = 3;
+  el.minChars = '4';
+  el.tasksLabel = 'Tasks';
+  out.attrs = ['no-tasks', 'suggestions', 'min-chars', 'tasks-label'].map((a) => el.getAttribute(a));
+  out.typed = [el.noTasks, el.suggestions, el.minChars];
+  el.load = 'eager';
+  out.load = [el.getAttribute('load'), typeof el.load];
+  el.offline = false;
+  out.offline = el.hasAttribute('offline');
+  el.value = el.value; // a framework writing back the value it was told: no change
+  out.kept = [el.value, el.jobTitle];
+  el.disabled = true;
+  out.disabled = [el.hasAttribute('disabled'), new FormData(form).has('job')];
+  el.disabled = false;
+  out.enabled = new FormData(form).get('job');
+  return out;
+}
+
+const REFLECTED_EXPECTED = {
+  renamed: ['job', '371131'],
+  required: [false, false],
+  attrs: ['', '3', '4', 'Tasks'],
+  typed: [true, 3, 4],
+  load: ['eager', 'function'],
+  offline: false,
+  kept: ['371131', 'brickie'],
+  disabled: [true, false],
+  enabled: '371131',
+};
 
 async function withStatic(root, fn) {
   const { child, url } = await startServer({ root, csp: true });
