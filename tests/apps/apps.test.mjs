@@ -142,6 +142,10 @@ async function codeBrickie(url, { framework }) {
     }
     if (!framework) assert.deepEqual(await page.evaluate(reflectedProps), REFLECTED_EXPECTED);
     assert.deepEqual(problems, []);
+  } catch (e) {
+    // A crash in the page (React unmounting the tree) shows up as a time-out: say why.
+    if (problems.length) e.message += `\nin the page: ${problems.join('\n')}`;
+    throw e;
   } finally {
     await page.close();
   }
