@@ -4,9 +4,11 @@
 import type { DefineComponent } from 'vue';
 import type { OccupationCoderAttributes, OccupationCoderEventMap } from './occupation-coder.js';
 
-/** Vue's `@occupation-select` listens to the element's DOM event. */
+type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+
+/** `@occupation-select` in a template is the prop `onOccupationSelect`: the DOM event. */
 type EventProps = {
-  [K in keyof OccupationCoderEventMap as `on${Capitalize<K>}`]?: (event: OccupationCoderEventMap[K]) => void;
+  [K in keyof OccupationCoderEventMap as `on${Capitalize<Camel<K>>}`]?: (event: OccupationCoderEventMap[K]) => void;
 };
 
 export type OccupationCoderVueComponent = DefineComponent<OccupationCoderAttributes & EventProps & { modelValue?: string }>;

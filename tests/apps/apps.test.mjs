@@ -27,7 +27,12 @@ function readmeBlock(lead) {
 }
 
 function run(cmd, args, cwd) {
-  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  try {
+    execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  } catch (e) { // tsc and the bundlers report on stdout
+    e.message += `\n${e.stdout ?? ''}${e.stderr ?? ''}`;
+    throw e;
+  }
 }
 
 /** `npm ci` unless node_modules already holds this package-lock (a warm rerun skips it). */
@@ -233,4 +238,8 @@ test('plain: webpack with no config emits only the pack in use and works served 
 
 test('react: the package\'s JSX types check under React 19 (tsc --noEmit, no lib: esnext)', () => {
   run(process.execPath, [app('react', 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'], app('react'));
+});
+
+test('vue: the package\'s template types (GlobalComponents) check (tsc --noEmit, no lib: esnext)', () => {
+  run(process.execPath, [app('vue', 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'], app('vue'));
 });
