@@ -227,6 +227,22 @@ for (const [name, framework] of [['react', 'React 19'], ['vue', 'Vue 3'], ['plai
   });
 }
 
+test('plain: the main entry (both packs) on the Vite dev server fetches only the pack in use', () => withDev('plain', async (url) => {
+  const page = await browser.newPage();
+  const packs = [];
+  page.on('request', (r) => { if (r.url().includes('.ocpk')) packs.push(path.basename(new URL(r.url()).pathname)); });
+  try {
+    await page.goto(new URL('all.html', url).href);
+    const input = page.locator('occupation-coder input');
+    await input.click();
+    await input.pressSequentially('brickie');
+    await page.locator('occupation-coder [role=option]', { hasText: '331111' }).waitFor({ timeout: 20_000 }); // ANZSCO Bricklayer
+    assert.deepEqual(packs, ['anzsco2022.ocpk']);
+  } finally {
+    await page.close();
+  }
+}));
+
 test('plain: webpack with no config emits only the pack in use and works served statically (CSP)', async () => {
   const out = app('plain', 'dist-webpack');
   rmSync(out, { recursive: true, force: true });
