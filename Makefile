@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 20
 # Tools the set-up installs into the project (wasm-bindgen, cargo-fuzz).
 export PATH := $(CURDIR)/.toolchain/bin:$(PATH)
 
-.PHONY: help setup native packs wasm build serve test test-rust test-wasm test-e2e test-batch test-package fuzz bench bench-batch kfold eval eval-quick clean
+.PHONY: help setup native packs wasm build serve test test-rust test-wasm test-e2e test-batch test-package test-apps fuzz bench bench-batch kfold eval eval-quick clean
 
 help: ## List the tasks
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,7 +30,7 @@ build: setup native packs wasm ## Build everything
 serve: build ## Build everything and serve the demo at http://127.0.0.1:8080/
 	node .ci/serve.mjs --root www --port 8080
 
-test: build test-rust test-wasm test-e2e test-batch test-package fuzz ## Build everything and run every test
+test: build test-rust test-wasm test-e2e test-batch test-package test-apps fuzz ## Build everything and run every test
 
 test-rust: ## Rust unit and integration tests (needs the packs)
 	cargo test --release --workspace
@@ -46,6 +46,8 @@ test-batch: ## Batch coding: CSV reader, page vs CLI byte for byte, the batch pa
 
 test-package: ## The npm package: its files, installed into a fresh app, loadCoder in Node and Chromium, the README's JS examples
 	npm run --silent test:package
+test-apps: ## The README's React 19, Vue 3 and bundler snippets in real apps (npm pack; Vite dev and build, webpack) in Chromium
+	npm run --silent test:apps
 
 fuzz: ## Run each fuzz target briefly (FUZZ_SECONDS each)
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS)

@@ -11,6 +11,8 @@
 import { DEFAULT_STRINGS, format } from './occupation-coder-strings.mjs';
 import { adoptStyles } from './occupation-coder-style.mjs';
 import { call, LatestQuery, MAX_TEXT_CHARS, textTooLong } from './occupation-coder-client.mjs';
+import { packUrl } from './occupation-coder-packs.mjs';
+import { adoptEarlyProps, reflect, REFLECTED, reflectAttributes } from './occupation-coder-props.mjs';
 
 export { DEFAULT_STRINGS } from './occupation-coder-strings.mjs';
 
@@ -59,7 +61,8 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
 
   // ---- lifecycle -------------------------------------------------------------------------
   connectedCallback() {
-    if (this.getAttribute('load') === 'eager') this.load().catch(() => {});
+    adoptEarlyProps(this, [...REFLECTED, 'strings', 'jobTitle', 'tasks', 'value']);
+    if (this.getAttribute('load') === 'eager') this.#loadModel().catch(() => {});
     this.#applyStrings();
     this.#updateForm();
   }
@@ -92,10 +95,13 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
   get value() { return this.#selection?.code ?? ''; }
   set value(code) {
     code = String(code ?? '').trim();
+    // Setting the value it has is a no-op, as on an <input>: a framework writing back the value
+    // it was just told about (React's value={code}, Vue's v-model) must not clear the typed text.
+    if (code === this.value) return;
     if (!code) return this.clear({ silent: true });
     this.#setSelection({ code, label: '', level: code.length === 6 ? 6 : code.length, confidence: 1, group: '', other: false });
     this.#modelUrl(); // validates the attributes early
-    this.load().then(() => call('lookup', { url: this.#modelUrl(), code })).then((s) => {
+    this.#loadModel().then(() => call('lookup', { url: this.#modelUrl(), code })).then((s) => {
       if (s && this.#selection?.code === code) this.#setSelection({ ...s, confidence: 1, other: false });
     }).catch(() => {});
   }
@@ -118,7 +124,6 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
   set strings(table) { this.#strings = { ...DEFAULT_STRINGS, ...table }; this.#applyStrings(); this.#render(); }
 
   get form() { return this.#internals.form; }
-  get name() { return this.getAttribute('name'); }
   get type() { return 'occupation-coder'; }
   get validity() { return this.#internals.validity; }
   get validationMessage() { return this.#internals.validationMessage; }
@@ -126,13 +131,19 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
   checkValidity() { return this.#internals.checkValidity(); }
   reportValidity() { return this.#internals.reportValidity(); }
 
-  /** Loads the model pack now (otherwise it loads on first focus); resolves with its info. */
-  load() {
+  /** `el.load()` loads the pack now (else on first focus); resolves with its info. Frameworks
+   * set the attribute load="eager" as `el.load = 'eager'`: reading gives the method, setting
+   * reflects. */
+  get load() { return this.#boundLoad; }
+  set load(v) { reflect(this, 'load', 'flag', v); }
+  #boundLoad = () => this.#loadModel();
+
+  #loadModel() {
     if (!this.#modelPromise) {
       const url = this.#modelUrl();
       this.#setState('loading');
       this.#modelPromise = call('load', { url }).then((info) => {
-        if (url !== this.#modelUrl()) return this.load(); // the attributes changed meanwhile
+        if (url !== this.#modelUrl()) return this.#loadModel(); // the attributes changed meanwhile
         this.#info = info;
         this.#error = null;
         this.#updateForm();
@@ -160,7 +171,10 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
     this.#close();
     const had = this.#selection;
     this.#setSelection(null);
-    if (had && !silent) this.#fire('occupation-clear', {});
+    if (had && !silent) {
+      this.#fire('occupation-clear', {});
+      this.#fireChange();
+    }
   }
 
   // ---- building and strings ---------------------------------------------------------------
@@ -206,7 +220,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
       e.title.focus();
       if (this.#items.length) this.#openList(); else this.#onInput(false);
     });
-    this.#root.addEventListener('focusin', () => { this.load().catch(() => {}); });
+    this.#root.addEventListener('focusin', () => { this.#loadModel().catch(() => {}); });
     this.#root.addEventListener('focusout', (ev) => {
       if (!ev.relatedTarget || !this.#root.contains(ev.relatedTarget)) this.#close();
     });
@@ -230,12 +244,12 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
   }
 
   // ---- model ------------------------------------------------------------------------------
+  /** The pack's URL: the `model` attribute, or the classification's pack (where that is: see
+   * occupation-coder-packs.mjs). */
   #modelUrl() {
     const model = this.getAttribute('model');
     if (model) return new URL(model, document.baseURI).href;
-    const c = this.getAttribute('classification') || 'osca2024';
-    if (!/^[a-z0-9]+$/.test(c)) throw new Error(`<occupation-coder>: bad classification "${c}"`);
-    return new URL(`./models/${c}.ocpk`, import.meta.url).href;
+    return packUrl(this.getAttribute('classification') || 'osca2024');
   }
 
   #resetModel() {
@@ -245,8 +259,9 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
     if (this.#selection) { // a code from the other classification
       this.#setSelection(null);
       this.#fire('occupation-clear', {});
+      this.#fireChange();
     }
-    if (this.getAttribute('load') === 'eager' || this.#root.activeElement) this.load().catch(() => {});
+    if (this.getAttribute('load') === 'eager' || this.#root.activeElement) this.#loadModel().catch(() => {});
     if (this.#wantsList()) this.#onInput(false);
   }
 
@@ -281,6 +296,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
     if (titleChanged && this.#selection) {
       this.#setSelection(null);
       this.#fire('occupation-clear', {});
+      this.#fireChange();
     }
     this.#updateForm();
     this.#tooLong = false;
@@ -307,7 +323,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
     }
     if (!this.#info) this.#render(); // shows the loading message
     this.#query.request(seq, { url: this.#modelUrl(), title, tasks, k: this.#k() });
-    if (!this.#modelPromise) this.load().catch(() => {});
+    if (!this.#modelPromise) this.#loadModel().catch(() => {});
   }
 
   #showResult(result, seq) {
@@ -470,6 +486,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
       title: this.#el.title.value,
       tasks: this.#el.tasks.value,
     });
+    this.#fireChange();
   }
 
   #setSelection(sel) {
@@ -534,7 +551,16 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
   #fire(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
+
+  /** The respondent changed the value (chose, or edited the choice away): `input` and `change`,
+   * as a native control fires them, for React's onChange, Vue's v-model and plain listeners. */
+  #fireChange() {
+    this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    this.dispatchEvent(new Event('change', { bubbles: true }));
+  }
 }
+
+reflectAttributes(OccupationCoderElement);
 
 if (globalThis.customElements && !customElements.get('occupation-coder')) customElements.define('occupation-coder', OccupationCoderElement);
 
