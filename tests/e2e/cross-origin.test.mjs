@@ -23,11 +23,12 @@ let browser;
 const ELEMENT_FILES = new Set(['occupation-coder.mjs', 'occupation-coder-strings.mjs', 'occupation-coder-style.mjs',
   'occupation-coder-client.mjs', 'occupation-coder-offline.mjs']);
 
-/** The CSP README "From a CDN" documents for `cdn`; `blob: false` leaves out worker-src blob:. */
-const policy = (cdns, { blob = true } = {}) => `default-src 'none'; script-src 'self' ${cdns} 'wasm-unsafe-eval'; ` +
-  `connect-src 'self' ${cdns}; worker-src 'self'${blob ? ' blob:' : ''}; style-src 'self'`;
+/** The CSP README "From a CDN or another origin" documents for `cdns`, on a page that
+ * allows nothing else; `worker` replaces its worker-src. */
+const policy = (cdns, worker = 'blob:') => `default-src 'none'; script-src 'self' ${cdns} 'wasm-unsafe-eval'; ` +
+  `connect-src 'self' ${cdns}; worker-src ${worker}`;
 
-/** GET /page?src=<module URL>&base=<assets base>&blob=0 and GET /js/<element module>. */
+/** GET /page?src=<module URL>&base=<assets base>&worker=<worker-src> and GET /js/<element module>. */
 function hostHandler(req, res) {
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/page') {
@@ -36,7 +37,7 @@ function hostHandler(req, res) {
     const attr = (s) => s.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
     res.writeHead(200, {
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': policy(`${new URL(cdnUrl).origin} ${new URL(plainUrl).origin}`, { blob: url.searchParams.get('blob') !== '0' }),
+      'Content-Security-Policy': policy(`${new URL(cdnUrl).origin} ${new URL(plainUrl).origin}`, url.searchParams.get('worker') ?? undefined),
     });
     return res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Host survey</title>
 <script type="module" src="${attr(src)}"></script>
@@ -166,8 +167,9 @@ async function failingWorker(params) {
 
 // The message names the worker URL it tried and what to check (base, CORS, CSP).
 for (const [what, params, tried] of [
-  ['a CSP without worker-src blob:', () => ({ src: `${cdnUrl}occupation-coder.mjs`, blob: '0' }), () => cdnUrl],
-  ['a worker file missing beside the module (no base)', () => ({ src: `${hostUrl}js/occupation-coder.mjs` }), () => `${hostUrl}js/`],
+  ['a CSP without worker-src blob:', () => ({ src: `${cdnUrl}occupation-coder.mjs`, worker: "'self'" }), () => cdnUrl],
+  ['a worker file missing beside the module (no base)', () => ({ src: `${hostUrl}js/occupation-coder.mjs`, worker: "'self'" }),
+    () => `${hostUrl}js/`],
   ['a base on another origin without CORS', () => ({ src: `${hostUrl}js/occupation-coder.mjs`, base: plainUrl }), () => plainUrl],
 ]) {
   test(`a worker that cannot start (${what}) fails once, with a string code, and the survey goes on`, async () => {
