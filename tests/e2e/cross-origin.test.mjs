@@ -28,7 +28,10 @@ const ELEMENT_FILES = new Set(['occupation-coder.mjs', 'occupation-coder-strings
 const policy = (cdns, worker = 'blob:') => `default-src 'none'; script-src 'self' ${cdns} 'wasm-unsafe-eval'; ` +
   `connect-src 'self' ${cdns}; worker-src ${worker}`;
 
-/** GET /page?src=<module URL>&base=<assets base>&worker=<worker-src> and GET /js/<element module>. */
+let workerUp = true; // whether /flaky/ serves the worker file
+
+/** GET /page?src=<module URL>&base=<assets base>&worker=<worker-src>, GET /js/<element module>
+ * and GET /flaky/<any file of www/> (the worker only while workerUp). */
 function hostHandler(req, res) {
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/page') {
@@ -47,6 +50,12 @@ function hostHandler(req, res) {
   if (ELEMENT_FILES.has(file)) {
     res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
     return res.end(readFileSync(path.join(REPO, 'www', file)));
+  }
+  const rel = url.pathname.startsWith('/flaky/') && path.normalize(url.pathname.slice(7));
+  if (rel && !rel.startsWith('..') && (workerUp || rel !== 'occupation-coder-worker.mjs')) {
+    const type = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm' }[path.extname(rel)];
+    res.writeHead(200, { 'Content-Type': type ?? 'application/octet-stream' });
+    return res.end(readFileSync(path.join(REPO, 'www', rel)));
   }
   res.writeHead(404, { 'Content-Type': 'text/plain' });
   res.end('not found\n');
@@ -185,3 +194,27 @@ for (const [what, params, tried] of [
     assert.equal(state.valid, true, 'the typed title answers a required question');
   });
 }
+
+test('a worker that could not start is tried again at an input 10 s later, and then codes', async () => {
+  workerUp = false;
+  const { context, page } = await open({ src: `${hostUrl}js/occupation-coder.mjs`, base: `${hostUrl}flaky/`, worker: "'self'" });
+  try {
+    const input = page.locator('occupation-coder input');
+    await input.pressSequentially('brick');
+    await page.waitForFunction(() => window.__events.some((e) => e.type === 'occupation-error'), null, { timeout: 10_000 });
+    workerUp = true;
+    await input.press('i'); // within 10 s: not tried again, not reported again
+    await page.waitForTimeout(10_000);
+    await input.press('e');
+    await input.press('s');
+    const d = await page.waitForFunction(() => window.__events.find((e) => e.type === 'occupation-suggestions'
+      && e.detail.title === 'brickies')?.detail, null, { timeout: 30_000 });
+    assert.equal((await d.jsonValue()).suggestions[0].code, '371131');
+    const errors = await events(page, 'occupation-error');
+    assert.deepEqual(errors.map((e) => e.code), ['WORKER_START_FAILED']);
+    assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').matches(':state(ready)')), true);
+  } finally {
+    workerUp = true;
+    await context.close();
+  }
+});
