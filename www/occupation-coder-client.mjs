@@ -91,7 +91,7 @@ export function call(op, args, base = '') {
     pending.set(id, { resolve, reject });
     try {
       getWorker(base).postMessage({ id, op, ...args });
-    } catch (e) { // a DOMException: its code is a number
+    } catch (e) { // new Worker() threw a DOMException (whose code is a number)
       startFailed(e.message);
     }
   });
