@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Tiny dependency-free static server for www/ (local testing and browser tests).
-//   node .ci/serve.mjs [--port 8080] [--root www] [--host 127.0.0.1] [--csp]
-// --port 0 picks a free port; the first line printed is the URL.
+//   node .ci/serve.mjs [--port 8080] [--root www] [--host 127.0.0.1] [--csp] [--cors]
+// --port 0 picks a free port; the first line printed is the URL. --cors lets pages on any
+// origin use the files, as a CDN does (Access-Control-Allow-Origin: *).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ const root = fs.realpathSync(path.resolve(opt('--root', path.join(repo, 'www')))
 const port = Number(opt('--port', process.env.PORT ?? 8080));
 const host = opt('--host', '127.0.0.1');
 const csp = args.includes('--csp');
+const cors = args.includes('--cors');
 
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
@@ -32,7 +34,7 @@ const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; " +
   "style-src 'self' 'unsafe-inline'; connect-src 'self'; worker-src 'self'";
 
 function send(res, status, body, type = 'text/plain; charset=utf-8') {
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...(cors && { 'Access-Control-Allow-Origin': '*' }) });
   res.end(body);
 }
 
@@ -64,6 +66,7 @@ const server = http.createServer((req, res) => {
       'X-Content-Type-Options': 'nosniff',
     };
     if (csp) headers['Content-Security-Policy'] = CSP;
+    if (cors) headers['Access-Control-Allow-Origin'] = '*';
     res.writeHead(200, headers);
     if (req.method === 'HEAD') return res.end();
     fs.createReadStream(real).on('error', () => res.destroy()).pipe(res);
@@ -72,5 +75,5 @@ const server = http.createServer((req, res) => {
 
 server.listen(port, host, () => {
   const { port: p } = server.address();
-  console.log(`serving ${root} at http://${host}:${p}/${csp ? ' (with CSP)' : ''}`);
+  console.log(`serving ${root} at http://${host}:${p}/${csp ? ' (with CSP)' : ''}${cors ? ' (with CORS)' : ''}`);
 });

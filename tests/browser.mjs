@@ -18,12 +18,13 @@ export function requireBuilt() {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run .ci/setup.sh`);
 }
 
-/** Starts .ci/serve.mjs serving `root` (www/ by default; --csp by default); resolves with
- * { child, url }. */
-export function startServer({ csp = true, root = path.join(REPO, 'www') } = {}) {
+/** Starts .ci/serve.mjs serving `root` (www/ by default; --csp by default, --cors on request);
+ * resolves with { child, url }. */
+export function startServer({ csp = true, cors = false, root = path.join(REPO, 'www') } = {}) {
   return new Promise((resolve, reject) => {
     const args = [SERVE, '--root', root, '--port', '0', '--host', '127.0.0.1'];
     if (csp) args.push('--csp');
+    if (cors) args.push('--cors');
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`${SERVE} printed no URL within 10 s`)), 10_000);

@@ -22,47 +22,78 @@ export function textTooLong(title, tasks) {
 let worker = null;
 let nextId = 1;
 const pending = new Map(); // request id -> { resolve, reject }
+let replied = false; // so it did start
+let failed = null; // why it could not start: reported once, retried after 10 s
+let failedAt = 0;
+let url = ''; // the worker's
+const FILE = 'occupation-coder-worker.mjs'; // not a literal: bundlers leave the CDN route alone
 
-function fail(all, message) {
-  for (const p of all.values()) p.reject(Object.assign(new Error(message), { code: 'WORKER_FAILED' }));
-  all.clear();
-}
+const coded = (code, message) => Object.assign(new Error(message), { code });
 
 /** Ends the worker and fails whatever was still waiting on it; the next call starts anew. */
-function restart(message) {
+function restart(error) {
   worker?.terminate();
   worker = null;
-  fail(pending, message);
+  for (const p of pending.values()) p.reject(error);
+  pending.clear();
 }
 
-function getWorker() {
+function startFailed(reason) {
+  failed ??= coded('WORKER_START_FAILED', `occupation-coder could not start ${url} (${reason}): check the base ` +
+    'attribute, Access-Control-Allow-Origin and CSP worker-src blob:');
+  failedAt = Date.now();
+  restart(failed);
+}
+
+// A worker's script must be on the page's origin; from another (a CDN), a same-origin blob
+// imports it (CORS). Dynamically, so a CSP needs only worker-src blob:; messages wait for it.
+function start(base) {
+  url = new URL(FILE, base || import.meta.url).href;
+  if (!base && new URL(import.meta.url).origin === location.origin) {
+    return new Worker(new URL('./occupation-coder-worker.mjs', import.meta.url), { type: 'module', name: 'occupation-coder' });
+  }
+  const boot = `const q=[];onmessage=(e)=>q.push(e);import(${JSON.stringify(url)}).then(()=>q.forEach((e)=>onmessage(e)),(e)=>setTimeout(()=>{throw e}))`;
+  return new Worker(new URL(url).origin === location.origin ? url
+    : URL.createObjectURL(new Blob([boot], { type: 'text/javascript' })), { type: 'module', name: 'occupation-coder' });
+}
+
+function getWorker(base) {
   if (worker) return worker;
-  const w = new Worker(new URL('./occupation-coder-worker.mjs', import.meta.url), {
-    type: 'module', name: 'occupation-coder',
-  });
+  const w = start(base);
   worker = w;
+  replied = false;
   w.onmessage = ({ data }) => {
+    replied = true;
+    failed = null;
     const p = pending.get(data.id);
     if (p) {
       pending.delete(data.id);
       if (data.ok) p.resolve(data.result);
-      else p.reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
+      else p.reject(coded(data.error.code, data.error.message));
     }
-    if (!data.ok && data.error.fatal && worker === w) restart(`occupation-coder worker restarted after: ${data.error.message}`);
+    if (!data.ok && data.error.fatal && worker === w) restart(coded('WORKER_FAILED', `occupation-coder worker restarted after: ${data.error.message}`));
   };
   w.onerror = (e) => {
     e.preventDefault();
-    if (worker === w) restart(`occupation-coder worker failed: ${e.message || 'could not start'}`);
+    if (worker !== w) return;
+    if (!replied) startFailed(e.message || 'it did not load');
+    else restart(coded('WORKER_FAILED', `occupation-coder worker failed: ${e.message}`));
   };
   return w;
 }
 
-/** Sends one request ({ op, ...args }) to the worker; resolves with its result. */
-export function call(op, args) {
-  const id = nextId++;
+/** Sends one request ({ op, ...args }) to the worker, started from the first call's `base`
+ * (folder URL; '' = beside this module); rejects with an Error with a string `code`. */
+export function call(op, args, base = '') {
+  if (failed && Date.now() - failedAt < 1e4) return Promise.reject(failed);
   return new Promise((resolve, reject) => {
+    const id = nextId++;
     pending.set(id, { resolve, reject });
-    getWorker().postMessage({ id, op, ...args });
+    try {
+      getWorker(base).postMessage({ id, op, ...args });
+    } catch (e) { // new Worker() threw a DOMException (whose code is a number)
+      startFailed(e.message);
+    }
   });
 }
 
@@ -80,10 +111,10 @@ export class LatestQuery {
     this.onError = onError;
   }
 
-  /** Asks for a query; `seq` must grow with every request. */
-  request(seq, args) {
+  /** Asks for a query; `seq` must grow with every request; `base` as for call(). */
+  request(seq, args, base) {
     this.#wanted = seq;
-    this.#next = { seq, args };
+    this.#next = { seq, args, base };
     if (!this.#busy) this.#send();
   }
 
@@ -94,11 +125,11 @@ export class LatestQuery {
   }
 
   async #send() {
-    const { seq, args } = this.#next;
+    const { seq, args, base } = this.#next;
     this.#next = null;
     this.#busy = true;
     try {
-      const result = await call('query', args);
+      const result = await call('query', args, base);
       if (seq === this.#wanted) this.onResult(result, seq);
     } catch (e) {
       if (seq === this.#wanted) this.onError(e);

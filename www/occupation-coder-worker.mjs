@@ -4,7 +4,16 @@
 // is imported dynamically so the first message, and the pack fetch, need not wait for it).
 const WASM_URL = new URL('./pkg/occupation_coder_bg.wasm', import.meta.url);
 const pkg = import('./pkg/occupation_coder.js');
-const wasm = fetch(WASM_URL); // handed to init() as a Response: streaming compile
+const coded = (code, message) => Object.assign(new Error(message), { code });
+
+const get = (url) => fetch(url).then((r) => {
+  if (!r.ok) throw coded('FETCH_HTTP_STATUS', `${url}: HTTP status ${r.status}`);
+  return r;
+}, (e) => {
+  throw coded('FETCH_FAILED', `${url}: ${e.message} (offline? no Access-Control-Allow-Origin?)`);
+});
+const wasm = get(WASM_URL); // handed to init() as a Response: streaming compile
+wasm.catch(() => {}); // reported by the first load that awaits it
 let wasmReady = null;
 
 // "Response inadequately described": a code for coders, not an answer to offer respondents.
@@ -14,10 +23,7 @@ const packs = new Map(); // url -> Promise<{ coder, info }>
 function load(url) {
   if (!packs.has(url)) {
     // Fetch the pack while the wasm module compiles.
-    const bytes = fetch(url).then((r) => {
-      if (!r.ok) throw Object.assign(new Error(`${url}: HTTP status ${r.status}`), { code: 'FETCH_HTTP_STATUS' });
-      return r.arrayBuffer();
-    });
+    const bytes = get(url).then((r) => r.arrayBuffer());
     wasmReady ??= pkg.then(async (m) => {
       await m.default({ module_or_path: wasm });
       return m.OccupationCoder;
@@ -84,6 +90,7 @@ self.onmessage = async ({ data }) => {
     // A trap (a Rust panic, running out of memory) may leave the module's memory inconsistent:
     // `fatal` asks the page to replace this worker.
     const fatal = e instanceof WebAssembly.RuntimeError;
-    self.postMessage({ id, ok: false, error: { message: String(e?.message ?? e), code: e?.code ?? (fatal ? 'WASM_TRAP' : 'INTERNAL'), fatal } });
+    const code = typeof e?.code === 'string' ? e.code : fatal ? 'WASM_TRAP' : 'INTERNAL';
+    self.postMessage({ id, ok: false, error: { message: String(e?.message ?? e), code, fatal } });
   }
 };

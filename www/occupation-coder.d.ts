@@ -24,6 +24,22 @@ export interface ModelInfo {
   recodesFrom: string | null;
 }
 
+/**
+ * `occupation-error`'s `code`: the coder's own codes (a pack that will not load:
+ * `FETCH_HTTP_STATUS`, `FETCH_FAILED`, `PACK_*`), or `WORKER_START_FAILED` (the worker could
+ * not start: check `base`, CORS and the CSP; reported once, retried after 10 s),
+ * `WORKER_FAILED` (it stopped; a fresh one takes the next input), `WASM_TRAP`,
+ * `OFFLINE_FAILED`, `BAD_CLASSIFICATION`.
+ */
+export type OccupationErrorCode = 'FETCH_HTTP_STATUS' | 'FETCH_FAILED' | `PACK_${string}`
+  | 'WORKER_START_FAILED' | 'WORKER_FAILED' | 'WASM_TRAP' | 'OFFLINE_FAILED' | 'BAD_CLASSIFICATION'
+  | (string & {});
+
+export interface OccupationErrorDetail {
+  message: string;
+  code: OccupationErrorCode;
+}
+
 /** The classifications the package ships a pack for. */
 export type Classification = 'osca2024' | 'anzsco2022';
 
@@ -45,6 +61,8 @@ export interface OccupationCoderAttributes {
   /** Characters typed before suggesting (default 2). */
   'min-chars'?: number;
   load?: 'eager';
+  /** Folder the worker, wasm and packs are loaded from (a CDN): see README. */
+  base?: string;
   /** Registers the service worker next to the module, or the one at this URL. */
   offline?: boolean | string;
   /** The chosen code; setting the code it already has does nothing. */
@@ -57,7 +75,7 @@ export interface OccupationCoderEventMap {
   'occupation-clear': CustomEvent<Record<string, never>>;
   'occupation-suggestions': CustomEvent<OccupationSuggestionsDetail>;
   'occupation-ready': CustomEvent<{ info: ModelInfo }>;
-  'occupation-error': CustomEvent<{ message: string; code?: string }>;
+  'occupation-error': CustomEvent<OccupationErrorDetail>;
   'occupation-offline-ready': CustomEvent<{ cached: number }>;
 }
 
@@ -117,7 +135,8 @@ export declare const DEFAULT_STRINGS: Readonly<OccupationCoderStrings>;
 /**
  * `<occupation-coder>`: attributes `classification` (osca2024 | anzsco2022), `model` (pack URL),
  * `suggestions` (k, default 5), `min-chars` (default 2), `name`, `required`, `label`,
- * `tasks-label`, `hint`, `tasks-hint`, `no-tasks`, `load="eager"`, `offline[="sw-url"]`.
+ * `tasks-label`, `hint`, `tasks-hint`, `no-tasks`, `load="eager"`, `offline[="sw-url"]`,
+ * `base` (the folder holding the worker, `pkg/` and `models/`, if not beside the module).
  */
 export declare class OccupationCoderElement extends HTMLElement {
   static readonly formAssociated: true;

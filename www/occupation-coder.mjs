@@ -34,6 +34,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
   static formAssociated = true;
   static observedAttributes = [
     'classification', 'model', 'label', 'tasks-label', 'hint', 'tasks-hint', 'no-tasks', 'required', 'name', 'offline',
+    'base',
   ];
 
   #internals = this.attachInternals();
@@ -69,7 +70,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
 
   attributeChangedCallback(name, old, value) {
     if (old === value) return;
-    if (name === 'classification' || name === 'model') this.#resetModel();
+    if (name === 'classification' || name === 'model' || name === 'base') this.#resetModel();
     else if (name === 'offline') this.#enableOffline();
     else if (name === 'required' || name === 'name') this.#updateForm();
     else this.#applyStrings();
@@ -101,7 +102,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
     if (!code) return this.clear({ silent: true });
     this.#setSelection({ code, label: '', level: code.length === 6 ? 6 : code.length, confidence: 1, group: '', other: false });
     this.#modelUrl(); // validates the attributes early
-    this.#loadModel().then(() => call('lookup', { url: this.#modelUrl(), code })).then((s) => {
+    this.#loadModel().then(() => call('lookup', { url: this.#modelUrl(), code }, this.#base())).then((s) => {
       if (s && this.#selection?.code === code) this.#setSelection({ ...s, confidence: 1, other: false });
     }).catch(() => {});
   }
@@ -142,7 +143,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
     if (!this.#modelPromise) {
       const url = this.#modelUrl();
       this.#setState('loading');
-      this.#modelPromise = call('load', { url }).then((info) => {
+      this.#modelPromise = call('load', { url }, this.#base()).then((info) => {
         if (url !== this.#modelUrl()) return this.#loadModel(); // the attributes changed meanwhile
         this.#info = info;
         this.#error = null;
@@ -244,12 +245,21 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
   }
 
   // ---- model ------------------------------------------------------------------------------
-  /** The pack's URL: the `model` attribute, or the classification's pack (where that is: see
-   * occupation-coder-packs.mjs). */
+  /** The `base` attribute as an absolute folder URL ('' = beside this module). */
+  #base() {
+    const b = this.getAttribute('base');
+    return b ? new URL(b.endsWith('/') ? b : `${b}/`, document.baseURI).href : '';
+  }
+
+  /** The pack's URL: the `model` attribute, the classification's pack under `base`, or the
+   * classification's pack (where that is: see occupation-coder-packs.mjs). */
   #modelUrl() {
     const model = this.getAttribute('model');
     if (model) return new URL(model, document.baseURI).href;
-    return packUrl(this.getAttribute('classification') || 'osca2024');
+    const c = this.getAttribute('classification') || 'osca2024';
+    if (!/^[a-z0-9]+$/.test(c)) throw Object.assign(new Error(`<occupation-coder>: bad classification "${c}"`), { code: 'BAD_CLASSIFICATION' });
+    if (this.#base()) return new URL(`models/${c}.ocpk`, this.#base()).href;
+    return packUrl(c);
   }
 
   #resetModel() {
@@ -322,7 +332,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
       return;
     }
     if (!this.#info) this.#render(); // shows the loading message
-    this.#query.request(seq, { url: this.#modelUrl(), title, tasks, k: this.#k() });
+    this.#query.request(seq, { url: this.#modelUrl(), title, tasks, k: this.#k() }, this.#base());
     if (!this.#modelPromise) this.#loadModel().catch(() => {});
   }
 
@@ -348,11 +358,13 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
   #error = null;
 
   #showError(e) {
+    // The same failure again (retried on the next key) is reported once.
+    const again = e.code === this.#error?.code && e.message === this.#error?.message;
     this.#items = [];
     this.#error = e;
     this.#updateForm();
     this.#render();
-    this.#fire('occupation-error', { message: e.message, code: e.code });
+    if (!again) this.#fire('occupation-error', { message: e.message, code: e.code });
   }
 
   // ---- the list -----------------------------------------------------------------------------

@@ -387,12 +387,12 @@ test('strings are replaceable and typed text is shown as text, never HTML; ANZSC
   }
 });
 
-test('the widget JS (module + worker glue) is at most 15 kB gzipped', async () => {
+test('the widget JS (module + worker glue) is at most 16 kB gzipped', async () => {
   const { gzipSync } = await import('node:zlib');
   const files = ['occupation-coder.mjs', 'occupation-coder-strings.mjs', 'occupation-coder-style.mjs',
     'occupation-coder-client.mjs', 'occupation-coder-offline.mjs', 'occupation-coder-worker.mjs', 'occupation-coder-sw.js'];
   const total = files.reduce((n, f) => n + gzipSync(readFileSync(path.join(REPO, 'www', f))).length, 0);
-  assert.ok(total <= 15 * 1024, `${total} bytes gzipped`);
+  assert.ok(total <= 16 * 1024, `${total} bytes gzipped`);
 });
 
 /** The widget's visible message (the popup's message part). */
