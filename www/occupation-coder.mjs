@@ -29,7 +29,7 @@ const percent = (c) => (c < 0.01 ? '<1%' : `${Math.round(c * 100)}%`);
 export class OccupationCoderElement extends HTMLElement {
   static formAssociated = true;
   static observedAttributes = [
-    'classification', 'model', 'label', 'tasks-label', 'hint', 'tasks-hint', 'no-tasks', 'required', 'name', 'offline',
+    'classification', 'model', 'label', 'tasks-label', 'hint', 'tasks-hint', 'no-tasks', 'required', 'name', 'offline', 'fields',
   ];
 
   #internals = this.attachInternals();
@@ -66,7 +66,7 @@ export class OccupationCoderElement extends HTMLElement {
     if (old === value) return;
     if (name === 'classification' || name === 'model') this.#resetModel();
     else if (name === 'offline') this.#enableOffline();
-    else if (name === 'required' || name === 'name') this.#updateForm();
+    else if (name === 'required' || name === 'name' || name === 'fields') this.#updateForm();
     else this.#applyStrings();
   }
 
@@ -496,16 +496,7 @@ export class OccupationCoderElement extends HTMLElement {
     const state = JSON.stringify({ title, tasks, selection: sel });
     if (name) {
       const fd = new FormData();
-      const add = (k, v) => fd.append(k, v == null ? '' : String(v));
-      add(name, sel?.code);
-      add(`${name}-label`, sel?.label);
-      add(`${name}-level`, sel && !sel.other ? sel.level : '');
-      add(`${name}-confidence`, sel && !sel.other ? sel.confidence.toFixed(4) : '');
-      add(`${name}-status`, !sel ? (unavailable ? 'unavailable' : 'none') : sel.other ? 'other' : 'chosen');
-      add(`${name}-classification`, this.#info?.classification ?? this.getAttribute('classification') ?? 'osca2024');
-      add(`${name}-model-version`, this.#info ? `${this.#info.classificationVersion}; trainer ${this.#info.trainerVersion}` : '');
-      add(`${name}-title`, title);
-      add(`${name}-tasks`, tasks);
+      for (const [k, v] of Object.entries(this.#answer())) fd.append(k === 'code' ? name : `${name}-${k}`, v);
       this.#internals.setFormValue(fd, state);
     } else {
       this.#internals.setFormValue(null, state);
@@ -515,6 +506,58 @@ export class OccupationCoderElement extends HTMLElement {
       this.#internals.setValidity({ valueMissing: true }, message, this.#el.title);
     } else {
       this.#internals.setValidity({});
+    }
+    this.#mirrorFields();
+  }
+
+  /** The answer's parts as strings: the form data entries' suffixes, and the `fields` keys. */
+  #answer() {
+    const sel = this.#selection;
+    const chosen = sel && !sel.other;
+    return {
+      code: sel?.code ?? '',
+      label: sel?.label ?? '',
+      level: chosen ? String(sel.level) : '',
+      confidence: chosen ? sel.confidence.toFixed(4) : '',
+      status: !sel ? (this.#error ? 'unavailable' : 'none') : sel.other ? 'other' : 'chosen',
+      classification: this.#info?.classification ?? this.getAttribute('classification') ?? 'osca2024',
+      'model-version': this.#info ? `${this.#info.classificationVersion}; trainer ${this.#info.trainerVersion}` : '',
+      title: this.#el.title.value,
+      tasks: this.#el.tasks.value,
+    };
+  }
+
+  #fields = null; // the fields module (loaded only when the attribute is used), after restoring
+  #reported = new Set(); // fields problems already reported, so each is reported once
+
+  /** `fields="code:occ_code, ..."`: copies the answer into the host's own inputs (README
+   * "Survey platforms"). A saved answer in those inputs (a survey page shown again) is restored
+   * before the first write; each write reads the answer when it runs, never a stale copy. */
+  #mirrorFields() {
+    if (!this.hasAttribute('fields') || !this.isConnected) return;
+    const report = (code, message) => {
+      if (this.#reported.has(message)) return;
+      this.#reported.add(message);
+      this.#fire('occupation-error', { code, message });
+    };
+    this.#fields ??= import('./occupation-coder-fields.mjs').then((m) => {
+      try { this.#restoreFields(m.readFields(this, this.getAttribute('fields'))); } catch { /* reported by the write */ }
+      return m;
+    });
+    this.#fields.then((m) => m.writeFields(this, this.getAttribute('fields'), this.#answer(), (name) => report('FIELD_NOT_FOUND',
+      `<occupation-coder> fields: no input named "${name}" in the form: add it (it can be hidden) or fix the name`)))
+      .catch((e) => report(e.code ?? 'FIELDS_INVALID', e.message));
+  }
+
+  #restoreFields(saved) {
+    if (this.#selection || this.#el.title.value || !(saved.code || saved.status === 'other')) return;
+    this.#el.title.value = saved.title ?? '';
+    this.#el.tasks.value = saved.tasks ?? '';
+    if (saved.status === 'other') this.#setSelection({ code: '', label: '', level: 0, confidence: 0, group: '', other: true });
+    else if (!saved.label) this.value = saved.code; // looks the label up
+    else {
+      this.#setSelection({ code: saved.code, label: saved.label, level: Number(saved.level) || saved.code.length,
+        confidence: Number(saved.confidence) || 1, group: '', other: false });
     }
   }
 
