@@ -63,3 +63,40 @@ export function readFields(host, spec) {
   }
   return saved;
 }
+
+/**
+ * The mirror of one element: a function that writes the element's current answer into the
+ * mapped inputs. `answer()` gives the answer's parts (FIELD_KEYS -> string); `restore(selection,
+ * title, tasks)` puts a saved answer into the element (false if it already has one); `fire`
+ * dispatches its events. Before the first write, a saved answer in the inputs (a survey page
+ * shown again) is restored, so the first write never blanks it. Each problem (a bad mapping,
+ * an input not found) is reported once as an occupation-error with a string code.
+ */
+export function fieldsMirror(host, { answer, restore, fire }) {
+  const reported = new Set();
+  const report = (code, message) => {
+    if (reported.has(message)) return;
+    reported.add(message);
+    fire('occupation-error', { code, message });
+  };
+  const spec = () => host.getAttribute('fields');
+  try {
+    const saved = readFields(host, spec());
+    if (saved.status === 'other') {
+      restore({ code: '', label: '', level: 0, confidence: 0, group: '', other: true }, saved.title ?? '', saved.tasks ?? '');
+    } else if (saved.code) {
+      const sel = { code: saved.code, label: saved.label ?? '', level: Number(saved.level) || saved.code.length,
+        confidence: Number(saved.confidence) || 1, group: '', other: false };
+      // No saved label: the value setter looks it up in the pack.
+      if (restore(sel, saved.title ?? '', saved.tasks ?? '') && !saved.label) host.value = saved.code;
+    }
+  } catch { /* a bad mapping: reported by the write below */ }
+  return () => {
+    try {
+      writeFields(host, spec(), answer(), (name) => report('FIELD_NOT_FOUND',
+        `<occupation-coder> fields: no input named "${name}" in the form: add it (it can be hidden) or fix the name`));
+    } catch (e) {
+      report(e.code ?? 'FIELDS_INVALID', e.message);
+    }
+  };
+}

@@ -527,38 +527,24 @@ export class OccupationCoderElement extends HTMLElement {
     };
   }
 
-  #fields = null; // the fields module (loaded only when the attribute is used), after restoring
-  #reported = new Set(); // fields problems already reported, so each is reported once
+  #fields = null; // this element's mirror from occupation-coder-fields.mjs, loaded only when used
 
   /** `fields="code:occ_code, ..."`: copies the answer into the host's own inputs (README
-   * "Survey platforms"). A saved answer in those inputs (a survey page shown again) is restored
-   * before the first write; each write reads the answer when it runs, never a stale copy. */
+   * "Survey platforms"); first restores a saved answer from them. */
   #mirrorFields() {
     if (!this.hasAttribute('fields') || !this.isConnected) return;
-    const report = (code, message) => {
-      if (this.#reported.has(message)) return;
-      this.#reported.add(message);
-      this.#fire('occupation-error', { code, message });
-    };
-    this.#fields ??= import('./occupation-coder-fields.mjs').then((m) => {
-      try { this.#restoreFields(m.readFields(this, this.getAttribute('fields'))); } catch { /* reported by the write */ }
-      return m;
-    });
-    this.#fields.then((m) => m.writeFields(this, this.getAttribute('fields'), this.#answer(), (name) => report('FIELD_NOT_FOUND',
-      `<occupation-coder> fields: no input named "${name}" in the form: add it (it can be hidden) or fix the name`)))
-      .catch((e) => report(e.code ?? 'FIELDS_INVALID', e.message));
-  }
-
-  #restoreFields(saved) {
-    if (this.#selection || this.#el.title.value || !(saved.code || saved.status === 'other')) return;
-    this.#el.title.value = saved.title ?? '';
-    this.#el.tasks.value = saved.tasks ?? '';
-    if (saved.status === 'other') this.#setSelection({ code: '', label: '', level: 0, confidence: 0, group: '', other: true });
-    else if (!saved.label) this.value = saved.code; // looks the label up
-    else {
-      this.#setSelection({ code: saved.code, label: saved.label, level: Number(saved.level) || saved.code.length,
-        confidence: Number(saved.confidence) || 1, group: '', other: false });
-    }
+    this.#fields ??= import('./occupation-coder-fields.mjs').then((m) => m.fieldsMirror(this, {
+      answer: () => this.#answer(),
+      restore: (sel, title, tasks) => {
+        if (this.#selection || this.#el.title.value) return false;
+        this.#el.title.value = title;
+        this.#el.tasks.value = tasks;
+        this.#setSelection(sel);
+        return true;
+      },
+      fire: (type, detail) => this.#fire(type, detail),
+    }));
+    this.#fields.then((mirror) => mirror());
   }
 
   // ---- helpers -------------------------------------------------------------------------------
