@@ -90,3 +90,24 @@ test("Enketo: required blocks submission; 371131 for 'brickie' is in the record;
     await context.close();
   }
 });
+
+test('Enketo: a saved record opened for editing shows its choice', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const record = '<data id="occupation-test"><occ>371131</occ><occ_label>Bricklayer</occ_label><occ_title>brickie</occ_title>'
+      + '<occ_status>chosen</occ_status><meta><instanceID>uuid:1</instanceID></meta></data>';
+    await page.goto(`${base}tests/apps/enketo/index.html?instance=${encodeURIComponent(record)}`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    await page.waitForFunction(() => /Bricklayer/.test(document.querySelector('occupation-coder')
+      .shadowRoot.querySelector('[part=chosen-text]').textContent));
+    const state = await page.evaluate(() => {
+      const el = document.querySelector('occupation-coder');
+      return { value: el.value, title: el.jobTitle };
+    });
+    assert.deepEqual(state, { value: '371131', title: 'brickie' });
+    assert.deepEqual(await submit(page), { occ: '371131', label: 'Bricklayer', title: 'brickie', status: 'chosen' });
+  } finally {
+    await context.close();
+  }
+});

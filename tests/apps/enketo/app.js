@@ -7,7 +7,9 @@ import xform from './form.xml';
 const { form: html, model } = await transform({ xform });
 const container = document.getElementById('form');
 container.innerHTML = html;
-const form = new Form(container.querySelector('form.or'), { modelStr: model });
+// ?instance=<xml>: a saved record opened for editing.
+const instanceStr = new URLSearchParams(location.search).get('instance') ?? undefined;
+const form = new Form(container.querySelector('form.or'), { modelStr: model, instanceStr });
 const loadErrors = form.init();
 if (loadErrors.length) throw new Error(`enketo-core: ${loadErrors.join('; ')}`);
 window.enketoForm = form;
