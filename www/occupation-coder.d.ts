@@ -61,6 +61,7 @@ export declare const DEFAULT_STRINGS: Readonly<OccupationCoderStrings>;
  * `<occupation-coder>`: attributes `classification` (osca2024 | anzsco2022), `model` (pack URL),
  * `suggestions` (k, default 5), `min-chars` (default 2), `name`, `required`, `label`,
  * `tasks-label`, `hint`, `tasks-hint`, `no-tasks`, `load="eager"`, `offline[="sw-url"]`.
+ * `fields="code:input-name, label:input-name, ..."` copies the answer into the page's own inputs.
  */
 export declare class OccupationCoderElement extends HTMLElement {
   static readonly formAssociated: true;
