@@ -26,11 +26,12 @@ export function parseFields(spec) {
   return pairs;
 }
 
-/** The host's controls named `name`: in the element's form if it has one, else in its
- * document or shadow root. Never the element itself. */
+/** The host's controls named `name` that hold a text value (not radios or checkboxes, whose
+ * value is their option): in the element's form if it has one, else in its document or
+ * shadow root. Never the element itself. */
 function targets(host, name) {
   const scope = host.form ? [...host.form.elements] : [...host.getRootNode().querySelectorAll('[name]')];
-  return scope.filter((el) => el !== host && el.name === name && 'value' in el);
+  return scope.filter((el) => el !== host && el.name === name && 'value' in el && el.type !== 'radio' && el.type !== 'checkbox');
 }
 
 /**

@@ -78,10 +78,14 @@ function attach(question, container) {
   };
   show();
   question.registerPropertyChangedHandlers(['value'], show, 'occupation-coder');
+  // Survey Creator edits, survey.mode = 'display', readOnly conditions.
+  question.registerPropertyChangedHandlers([...Object.keys(ATTRIBUTES), 'noTasks'], () => syncAttributes(question, el), 'occupation-coder');
+  question.readOnlyChangedCallback = () => syncAttributes(question, el);
   attached.set(question, {
     el,
     off() {
-      question.unregisterPropertyChangedHandlers(['value'], 'occupation-coder');
+      question.unregisterPropertyChangedHandlers(['value', ...Object.keys(ATTRIBUTES), 'noTasks'], 'occupation-coder');
+      question.readOnlyChangedCallback = null;
       el.removeEventListener('occupation-select', onSelect);
       el.removeEventListener('occupation-clear', onClear);
       el.removeEventListener('occupation-error', onError);

@@ -65,11 +65,17 @@ test("SurveyJS: required blocks completion; choosing 371131 for 'brickie' is the
     assert.equal(await page.evaluate(() => window.survey.state), 'running');
 
     // Typing alone is not an answer: still blocked.
+    await coder.locator('input').click();
     await coder.locator('input').pressSequentially('brickie');
     await page.locator('occupation-coder [role=option]', { hasText: '371131' }).waitFor();
     assert.equal(await page.evaluate(() => window.survey.getQuestionByName('job').isEmpty()), true);
 
-    await page.locator('occupation-coder [role=option]', { hasText: '371131' }).click();
+    // Chosen with the keyboard (Enter chooses; SurveyJS does not take it to complete the survey).
+    const first = await page.locator('occupation-coder [role=option]').first().textContent();
+    assert.match(first, /371131/);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => window.survey.state), 'running');
     const value = await page.evaluate(() => window.survey.getQuestionByName('job').value);
     assert.equal(value.code, '371131');
     assert.equal(value.label, 'Bricklayer');
@@ -109,6 +115,13 @@ test('SurveyJS: editing the title clears the value; a saved value is shown as ch
     await page.waitForFunction(() => /Bricklayer/.test(document.querySelector('occupation-coder')
       .shadowRoot.querySelector('[part=chosen-text]').textContent));
     assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').jobTitle), 'brickie');
+
+    // Read-only (display mode) disables the element's fields; a property change reaches it.
+    await page.evaluate(() => { window.survey.mode = 'display'; });
+    await page.waitForFunction(() => document.querySelector('occupation-coder').shadowRoot.querySelector('input').disabled);
+    await page.evaluate(() => { window.survey.mode = 'edit'; window.survey.getQuestionByName('job').classification = 'anzsco2022'; });
+    await page.waitForFunction(() => !document.querySelector('occupation-coder').shadowRoot.querySelector('input').disabled);
+    assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').getAttribute('classification')), 'anzsco2022');
   } finally {
     await context.close();
   }
