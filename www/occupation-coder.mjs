@@ -543,7 +543,10 @@ export class OccupationCoderElement extends HTMLElement {
         return true;
       },
       fire: (type, detail) => this.#fire(type, detail),
-    }));
+    }), (e) => {
+      this.#fire('occupation-error', { code: 'FIELDS_FAILED', message: `fields: ${e.message}: serve occupation-coder-fields.mjs beside occupation-coder.mjs` });
+      return () => {};
+    });
     this.#fields.then((mirror) => mirror());
   }
 

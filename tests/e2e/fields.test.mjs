@@ -24,9 +24,11 @@ after(async () => {
   stopServer(server);
 });
 
-/** Opens `body` as a page of the widget's own origin (served by a route, under the same CSP). */
-async function open(body, errors) {
+/** Opens `body` as a page of the widget's own origin (served by a route, under the same CSP);
+ * `prepare(context)` runs first (routes). */
+async function open(body, errors, prepare) {
   const context = await browser.newContext();
+  await prepare?.(context);
   await context.route(`${base}host.html`, (r) => r.fulfill({
     contentType: 'text/html; charset=utf-8',
     headers: { 'Content-Security-Policy': CSP },
@@ -139,6 +141,22 @@ test('a bad mapping and a missing input are occupation-error events with string 
     assert.deepEqual(errs.map((e) => e.code).sort(), ['FIELDS_INVALID', 'FIELD_NOT_FOUND']);
     assert.match(errs.find((e) => e.code === 'FIELDS_INVALID').message, /"code" is not key:input-name/);
     assert.match(errs.find((e) => e.code === 'FIELD_NOT_FOUND').message, /no input named "nowhere"/);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a fields module that cannot load is an occupation-error FIELDS_FAILED, and the form value still works', async () => {
+  const { context, page } = await open(`<form id="f"><occupation-coder name="occupation" fields="code:occ_code"></occupation-coder>
+    <input type="hidden" name="occ_code"></form>`, [], (c) => c.route('**/occupation-coder-fields.mjs', (r) => r.fulfill({ status: 404 })));
+  try {
+    await page.waitForFunction(() => window.__events.some((e) => e.type === 'occupation-error'));
+    const err = await page.evaluate(() => window.__events.find((e) => e.type === 'occupation-error').detail);
+    assert.equal(err.code, 'FIELDS_FAILED');
+    assert.match(err.message, /serve occupation-coder-fields\.mjs beside occupation-coder\.mjs/);
+    await page.locator('occupation-coder input').pressSequentially('brickie');
+    await page.locator('occupation-coder [role=option]', { hasText: '371131' }).click();
+    assert.equal(await page.evaluate(() => new FormData(document.getElementById('f')).get('occupation')), '371131');
   } finally {
     await context.close();
   }
