@@ -67,7 +67,10 @@ function attach(question, container) {
   // A saved answer (a page shown again, or survey.data set by the app) is shown as chosen.
   const show = () => {
     const v = question.value;
-    if ((v?.code ?? '') === el.value && (v?.title ?? '') === el.jobTitle) return; // set by this element
+    const sel = el.selection;
+    // Already what the element shows (it set the value, or it is being typed in): leave it.
+    const mine = !v?.code && v?.status !== 'other' ? !sel : !!sel && (v.status === 'other' ? sel.other : sel.code === v.code);
+    if (mine) return;
     showing = true;
     try {
       el.clear({ silent: true });

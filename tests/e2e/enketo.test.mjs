@@ -52,6 +52,20 @@ async function submit(page) {
   return { occ: get('occ'), label: get('occ_label'), title: get('occ_title'), status: get('occ_status') };
 }
 
+/** Types `text` into the widget's title field and waits for the suggestions for exactly the
+ * field's text (an option clicked or Enter pressed earlier could meet a list for a shorter text). */
+async function typeTitle(page, text, scope = 'occupation-coder') {
+  await page.evaluate(() => {
+    window.__titles = [];
+    if (window.__listening) return;
+    window.__listening = true;
+    document.addEventListener('occupation-suggestions', (e) => window.__titles.push(e.detail.title));
+  });
+  await page.locator(`${scope} input`).pressSequentially(text);
+  const full = await page.locator(scope).evaluate((el) => el.jobTitle);
+  await page.waitForFunction((t) => window.__titles.includes(t), full);
+}
+
 test('the package exports occupation-coder/enketo', () => {
   assert.equal(import.meta.resolve('occupation-coder/enketo'),
     new URL('www/occupation-coder-enketo.mjs', `file://${REPO}/`).href);
@@ -72,7 +86,7 @@ test("Enketo: required blocks submission; 371131 for 'brickie' is in the record;
     assert.equal(await submit(page), null, 'required: nothing chosen must not validate');
 
     const input = page.locator('occupation-coder input');
-    await input.pressSequentially('brickie');
+    await typeTitle(page, 'brickie');
     await page.locator('occupation-coder [role=option]', { hasText: '371131' }).click();
     assert.deepEqual(await submit(page), { occ: '371131', label: 'Bricklayer', title: 'brickie', status: 'chosen' });
 
@@ -82,7 +96,7 @@ test("Enketo: required blocks submission; 371131 for 'brickie' is in the record;
     assert.equal(await page.evaluate(() => window.enketoForm.model.getStr().includes('<occ>371131</occ>')), false);
 
     // "None of these": the question is answered `other`, the typed title kept for coding later.
-    await input.pressSequentially('brickie');
+    await typeTitle(page, 'brickie');
     await page.locator('occupation-coder [role=option]', { hasText: 'None of these' }).click();
     assert.deepEqual(await submit(page), { occ: 'other', label: '', title: 'brickie', status: 'other' });
     assert.deepEqual(errors, []);

@@ -155,6 +155,7 @@ test('a fields module that cannot load is an occupation-error FIELDS_FAILED, and
     assert.equal(err.code, 'FIELDS_FAILED');
     assert.match(err.message, /serve occupation-coder-fields\.mjs beside occupation-coder\.mjs/);
     await page.locator('occupation-coder input').pressSequentially('brickie');
+    await page.waitForFunction(() => window.__events.some((e) => e.type === 'occupation-suggestions' && e.detail.title === 'brickie'));
     await page.locator('occupation-coder [role=option]', { hasText: '371131' }).click();
     assert.equal(await page.evaluate(() => new FormData(document.getElementById('f')).get('occupation')), '371131');
   } finally {

@@ -43,6 +43,20 @@ after(async () => {
   stopServer(server);
 });
 
+/** Types `text` into the widget's title field and waits for the suggestions for exactly the
+ * field's text (an option clicked or Enter pressed earlier could meet a list for a shorter text). */
+async function typeTitle(page, text, scope = 'occupation-coder') {
+  await page.evaluate(() => {
+    window.__titles = [];
+    if (window.__listening) return;
+    window.__listening = true;
+    document.addEventListener('occupation-suggestions', (e) => window.__titles.push(e.detail.title));
+  });
+  await page.locator(`${scope} input`).pressSequentially(text);
+  const full = await page.locator(scope).evaluate((el) => el.jobTitle);
+  await page.waitForFunction((t) => window.__titles.includes(t), full);
+}
+
 test('the package exports occupation-coder/surveyjs', () => {
   assert.equal(import.meta.resolve('occupation-coder/surveyjs'),
     new URL('www/occupation-coder-surveyjs.mjs', `file://${REPO}/`).href);
@@ -66,8 +80,7 @@ test("SurveyJS: required blocks completion; choosing 371131 for 'brickie' is the
 
     // Typing alone is not an answer: still blocked.
     await coder.locator('input').click();
-    await coder.locator('input').pressSequentially('brickie');
-    await page.locator('occupation-coder [role=option]', { hasText: '371131' }).waitFor();
+    await typeTitle(page, 'brickie');
     assert.equal(await page.evaluate(() => window.survey.getQuestionByName('job').isEmpty()), true);
 
     // Chosen with the keyboard (Enter chooses; SurveyJS does not take it to complete the survey).
@@ -101,11 +114,16 @@ test('SurveyJS: editing the title clears the value; a saved value is shown as ch
     const page = await context.newPage();
     await page.goto(`${base}tests/apps/surveyjs/index.html`);
     const input = page.locator('occupation-coder input');
-    await input.pressSequentially('brickie');
+    await typeTitle(page, 'brickie');
     await page.locator('occupation-coder [role=option]', { hasText: '371131' }).click();
     await page.waitForFunction(() => window.survey.getQuestionByName('job').value?.code === '371131');
     await input.press('Backspace'); // the title changed: the choice no longer stands
     await page.waitForFunction(() => window.survey.getQuestionByName('job').isEmpty());
+    assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').jobTitle), 'brickie'.slice(0, -1));
+    await typeTitle(page, 'e');
+    await page.locator('occupation-coder [role=option]', { hasText: 'None of these' }).click();
+    await page.waitForFunction(() => window.survey.getQuestionByName('job').value?.status === 'other');
+    assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').jobTitle), 'brickie');
 
     // survey.data set by the app (or a page shown again): the widget shows the saved choice.
     await page.evaluate(() => {
@@ -122,6 +140,29 @@ test('SurveyJS: editing the title clears the value; a saved value is shown as ch
     await page.evaluate(() => { window.survey.mode = 'edit'; window.survey.getQuestionByName('job').classification = 'anzsco2022'; });
     await page.waitForFunction(() => !document.querySelector('occupation-coder').shadowRoot.querySelector('input').disabled);
     assert.equal(await page.evaluate(() => document.querySelector('occupation-coder').getAttribute('classification')), 'anzsco2022');
+  } finally {
+    await context.close();
+  }
+});
+
+test('SurveyJS: when the model cannot load, the typed title is the answer (status unavailable) and completes', async () => {
+  const context = await browser.newContext();
+  try {
+    await context.route('**/*.ocpk', (r) => r.fulfill({ status: 404 }));
+    const page = await context.newPage();
+    await page.goto(`${base}tests/apps/surveyjs/index.html`);
+    const input = page.locator('occupation-coder input');
+    await input.click(); // focus starts loading the pack
+    await page.waitForFunction(() => document.querySelector('occupation-coder').matches(':state(error)'));
+    await input.pressSequentially('brickie');
+    await page.waitForFunction(() => window.survey.getQuestionByName('job').value?.status === 'unavailable');
+    assert.deepEqual(await page.evaluate(() => window.survey.getQuestionByName('job').value),
+      { code: '', status: 'unavailable', title: 'brickie', tasks: '' });
+    // Leave the field first: its "could not load" message closes on blur, moving the button.
+    await input.blur();
+    await page.getByRole('button', { name: 'Complete' }).click();
+    await page.waitForFunction(() => window.survey.state === 'completed');
+    assert.equal(JSON.parse(await page.locator('#result').textContent()).job.title, 'brickie');
   } finally {
     await context.close();
   }
