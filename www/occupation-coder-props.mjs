@@ -8,7 +8,7 @@ const PROPS = {
   tasksLabel: ['tasks-label'], tasksHint: ['tasks-hint'], name: ['name'],
   required: ['required', 'bool'], disabled: ['disabled', 'bool'], noTasks: ['no-tasks', 'bool'],
   suggestions: ['suggestions', 'number'], minChars: ['min-chars', 'number'],
-  offline: ['offline', 'flag'], load: ['load', 'flag'], base: ['base'],
+  offline: ['offline', 'flag'], load: ['load', 'flag'], base: ['base'], fields: ['fields'],
 };
 
 export const REFLECTED = Object.keys(PROPS);

@@ -63,6 +63,8 @@ export interface OccupationCoderAttributes {
   load?: 'eager';
   /** Folder the worker, wasm and packs are loaded from (a CDN): see README. */
   base?: string;
+  /** Copies the answer into the page's own named inputs, e.g. "code:occ_code, label:occ_label". */
+  fields?: string;
   /** Registers the service worker next to the module, or the one at this URL. */
   offline?: boolean | string;
   /** The chosen code; setting the code it already has does nothing. */
@@ -137,6 +139,7 @@ export declare const DEFAULT_STRINGS: Readonly<OccupationCoderStrings>;
  * `suggestions` (k, default 5), `min-chars` (default 2), `name`, `required`, `label`,
  * `tasks-label`, `hint`, `tasks-hint`, `no-tasks`, `load="eager"`, `offline[="sw-url"]`,
  * `base` (the folder holding the worker, `pkg/` and `models/`, if not beside the module).
+ * `fields="code:input-name, label:input-name, ..."` copies the answer into the page's own inputs.
  */
 export declare class OccupationCoderElement extends HTMLElement {
   static readonly formAssociated: true;

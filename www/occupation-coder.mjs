@@ -34,7 +34,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
   static formAssociated = true;
   static observedAttributes = [
     'classification', 'model', 'label', 'tasks-label', 'hint', 'tasks-hint', 'no-tasks', 'required', 'name', 'offline',
-    'base',
+    'base', 'fields',
   ];
 
   #internals = this.attachInternals();
@@ -72,7 +72,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
     if (old === value) return;
     if (name === 'classification' || name === 'model' || name === 'base') this.#resetModel();
     else if (name === 'offline') this.#enableOffline();
-    else if (name === 'required' || name === 'name') this.#updateForm();
+    else if (name === 'required' || name === 'name' || name === 'fields') this.#updateForm();
     else this.#applyStrings();
   }
 
@@ -527,16 +527,7 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
     const state = JSON.stringify({ title, tasks, selection: sel });
     if (name) {
       const fd = new FormData();
-      const add = (k, v) => fd.append(k, v == null ? '' : String(v));
-      add(name, sel?.code);
-      add(`${name}-label`, sel?.label);
-      add(`${name}-level`, sel && !sel.other ? sel.level : '');
-      add(`${name}-confidence`, sel && !sel.other ? sel.confidence.toFixed(4) : '');
-      add(`${name}-status`, !sel ? (unavailable ? 'unavailable' : 'none') : sel.other ? 'other' : 'chosen');
-      add(`${name}-classification`, this.#info?.classification ?? this.getAttribute('classification') ?? 'osca2024');
-      add(`${name}-model-version`, this.#info ? `${this.#info.classificationVersion}; trainer ${this.#info.trainerVersion}` : '');
-      add(`${name}-title`, title);
-      add(`${name}-tasks`, tasks);
+      for (const [k, v] of Object.entries(this.#answer())) fd.append(k === 'code' ? name : `${name}-${k}`, v);
       this.#internals.setFormValue(fd, state);
     } else {
       this.#internals.setFormValue(null, state);
@@ -547,6 +538,47 @@ export class OccupationCoderElement extends (globalThis.HTMLElement ?? class {})
     } else {
       this.#internals.setValidity({});
     }
+    this.#mirrorFields();
+  }
+
+  /** The answer's parts as strings: the form data entries' suffixes, and the `fields` keys. */
+  #answer() {
+    const sel = this.#selection;
+    const chosen = sel && !sel.other;
+    return {
+      code: sel?.code ?? '',
+      label: sel?.label ?? '',
+      level: chosen ? String(sel.level) : '',
+      confidence: chosen ? sel.confidence.toFixed(4) : '',
+      status: !sel ? (this.#error ? 'unavailable' : 'none') : sel.other ? 'other' : 'chosen',
+      classification: this.#info?.classification ?? this.getAttribute('classification') ?? 'osca2024',
+      'model-version': this.#info ? `${this.#info.classificationVersion}; trainer ${this.#info.trainerVersion}` : '',
+      title: this.#el.title.value,
+      tasks: this.#el.tasks.value,
+    };
+  }
+
+  #fields = null; // this element's mirror from occupation-coder-fields.mjs, loaded only when used
+
+  /** `fields="code:occ_code, ..."`: copies the answer into the host's own inputs (README
+   * "Survey platforms"); first restores a saved answer from them. */
+  #mirrorFields() {
+    if (!this.hasAttribute('fields') || !this.isConnected) return;
+    this.#fields ??= import('./occupation-coder-fields.mjs').then((m) => m.fieldsMirror(this, {
+      answer: () => this.#answer(),
+      restore: (sel, title, tasks) => {
+        if (this.#selection || this.#el.title.value) return false;
+        this.#el.title.value = title;
+        this.#el.tasks.value = tasks;
+        this.#setSelection(sel);
+        return true;
+      },
+      fire: (type, detail) => this.#fire(type, detail),
+    }), (e) => {
+      this.#fire('occupation-error', { code: 'FIELDS_FAILED', message: `fields: ${e.message}: serve occupation-coder-fields.mjs beside occupation-coder.mjs` });
+      return () => {};
+    });
+    this.#fields.then((mirror) => mirror());
   }
 
   // ---- helpers -------------------------------------------------------------------------------
