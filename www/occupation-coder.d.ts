@@ -167,6 +167,10 @@ export declare class OccupationCoderElement extends HTMLElement {
   noTasks: boolean;
   suggestions: number | null;
   minChars: number | null;
+  /** Folder of the worker, `pkg/` and `models/` when not beside the module (a CDN). */
+  base: string | null;
+  /** "code:input-name, label:input-name, …": the host form's inputs the answer is copied to. */
+  fields: string | null;
   /** The attribute's value ("" = the service worker next to the module); set true/false/URL. */
   get offline(): string | null;
   set offline(v: boolean | string | null);
