@@ -387,12 +387,17 @@ test('strings are replaceable and typed text is shown as text, never HTML; ANZSC
   }
 });
 
-test('the widget JS (module + worker glue) is at most 16 kB gzipped', async () => {
+// Every module a page with the widget loads (the element, its strings, style, reflected
+// properties and pack registry, the client, offline registration, the worker glue and the
+// service worker), through the package's main entry. `fields`, SurveyJS, Enketo and the Node
+// coder are loaded only by pages that use them.
+test('the widget JS a page loads is at most 20 kB gzipped', async () => {
   const { gzipSync } = await import('node:zlib');
-  const files = ['occupation-coder.mjs', 'occupation-coder-strings.mjs', 'occupation-coder-style.mjs',
-    'occupation-coder-client.mjs', 'occupation-coder-offline.mjs', 'occupation-coder-worker.mjs', 'occupation-coder-sw.js'];
+  const files = ['occupation-coder-all.mjs', 'occupation-coder.mjs', 'occupation-coder-strings.mjs', 'occupation-coder-style.mjs',
+    'occupation-coder-props.mjs', 'occupation-coder-packs.mjs', 'occupation-coder-client.mjs', 'occupation-coder-offline.mjs',
+    'occupation-coder-worker.mjs', 'occupation-coder-sw.js'];
   const total = files.reduce((n, f) => n + gzipSync(readFileSync(path.join(REPO, 'www', f))).length, 0);
-  assert.ok(total <= 16 * 1024, `${total} bytes gzipped`);
+  assert.ok(total <= 20 * 1024, `${total} bytes gzipped`);
 });
 
 /** The widget's visible message (the popup's message part). */
