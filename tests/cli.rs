@@ -631,3 +631,54 @@ fn delimiter_option_reads_semicolon_and_tab_files() {
     let (ok, _, err) = run(&["code", "--pack", &p, "--input", &arg(&comma), "--output", "-", "--delimiter", "|"]);
     assert!(!ok && err.contains("not a delimiter"), "{err}");
 }
+
+/// Every way a run can fail after its output is named leaves an existing output as it was,
+/// says so, and leaves no partial or temporary file: a title column the input does not have,
+/// an empty input, and a disk that fills up mid-run (a file size limit, `ulimit -f`, makes
+/// writes fail as a full disk would; they used to leave a cut last row in place of the old
+/// file).
+#[cfg(unix)]
+#[test]
+fn a_run_failing_in_any_way_leaves_the_previous_output_as_it_was() {
+    let dir = temp_dir("any-failure");
+    let p = arg(&pack());
+    let good = dir.join("in.csv");
+    let mut rows = String::from("id,title\n");
+    for i in 0..20_000 {
+        rows.push_str(&format!("{i},registered nurse\n"));
+    }
+    std::fs::write(&good, &rows).unwrap();
+    let empty = dir.join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let out = dir.join("out.csv");
+    let previous = "previous results\n";
+    let failures: [(&str, Vec<String>, &str); 3] = [
+        ("wrong --title-column", vec!["--input".into(), arg(&good), "--title-column".into(), "job".into()], "has no \"job\" column"),
+        ("empty input", vec!["--input".into(), arg(&empty)], "is empty"),
+        ("disk full", vec!["--input".into(), arg(&good)], "cannot write output"),
+    ];
+    for (what, args, says) in failures {
+        std::fs::write(&out, previous).unwrap();
+        // The size limit (64 KiB) holds the old output but not the 20,000 coded rows; SIGXFSZ
+        // is ignored so that the write fails with an error instead of killing the process.
+        let limit = if what == "disk full" { "trap '' XFSZ; ulimit -f 64; " } else { "" };
+        let script = format!("{limit}exec \"$0\" \"$@\"");
+        let result = Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .arg(env!("CARGO_BIN_EXE_occupation-coder"))
+            .args(["code", "--pack", &p, "--output", &arg(&out)])
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&result.stderr);
+        assert!(!result.status.success(), "{what}: the run must fail: {err}");
+        assert!(err.contains(says) && err.contains("was left as it was"), "{what}: {err}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), previous, "{what}: the old output is untouched");
+        assert_eq!(listing(&dir), ["empty.csv", "in.csv", "out.csv"], "{what}: no partial or temporary file is left");
+    }
+    // The same run without the limit succeeds: the failure above was the full disk.
+    let (ok, _, err) = run(&["code", "--pack", &p, "--input", &arg(&good), "--output", &arg(&out)]);
+    assert!(ok, "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 20_001);
+}
