@@ -208,10 +208,13 @@ impl Coder {
         };
         let rest = 1.0 - hit.confidence;
         let mut out = vec![self.suggestion(&self.hit_candidate(hit))];
-        for p in paths.into_iter().filter(|p| p.last().is_some_and(|s| s.node != hit.node)).take(k - 1) {
-            let mut c = Candidate::from_path(p);
-            c.confidence *= rest;
-            out.push(self.suggestion(&c));
+        for mut p in paths.into_iter().filter(|p| p.last().is_some_and(|s| s.node != hit.node)).take(k - 1) {
+            // Scaled at the first step, so each joint stays the product of the conditionals.
+            p[0].conditional *= rest;
+            for step in &mut p {
+                step.joint *= rest;
+            }
+            out.push(self.suggestion(&Candidate::from_path(p)));
         }
         out
     }

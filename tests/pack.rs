@@ -650,6 +650,10 @@ fn index_hits_code_with_the_tier_confidence_and_lead_the_suggestions() {
     let s = coder.suggest("croissant maker", "", 3).unwrap();
     assert_eq!(s[0].code, "111112");
     assert!(s[1..].iter().all(|x| x.code != "111112" && x.confidence <= 0.03 + 1e-6), "the rest share what the hit leaves: {s:?}");
+    for x in &s {
+        let product: f32 = x.path.iter().map(|p| p.conditional).product();
+        assert!((product - x.confidence).abs() < 1e-5 && (x.path.last().unwrap().joint - x.confidence).abs() < 1e-6, "joint = product of conditionals: {x:?}");
+    }
     // Within a group that holds the hit, it leads; within another group it is not shown.
     assert_eq!(coder.suggest_within("1111", "croissant maker", "", 2).unwrap()[0].code, "111112");
     assert!(coder.suggest_within("2", "croissant maker", "", 2).unwrap().iter().all(|x| x.code != "111112"));
