@@ -21,7 +21,7 @@ let browser;
 // The element's own modules, as a host that bundles or re-hosts them would serve them: without
 // the worker, pkg/ or models/ beside them.
 const ELEMENT_FILES = new Set(['occupation-coder.mjs', 'occupation-coder-strings.mjs', 'occupation-coder-style.mjs',
-  'occupation-coder-client.mjs', 'occupation-coder-offline.mjs']);
+  'occupation-coder-client.mjs', 'occupation-coder-offline.mjs', 'occupation-coder-props.mjs', 'occupation-coder-packs.mjs']);
 
 /** The CSP README "From a CDN or another origin" documents for `cdns`, on a page that
  * allows nothing else; `worker` replaces its worker-src. */
