@@ -49,7 +49,10 @@ function startFailed(reason) {
 // imports it (CORS). Dynamically, so a CSP needs only worker-src blob:; messages wait for it.
 function start(base) {
   url = new URL(FILE, base || import.meta.url).href;
-  if (!base && new URL(import.meta.url).origin === location.origin) {
+  // webpack inlines import.meta.url as the source file's file: URL, and puts the literal
+  // worker below on the page's origin itself.
+  const here = new URL(import.meta.url);
+  if (!base && (here.origin === location.origin || here.protocol === 'file:')) {
     return new Worker(new URL('./occupation-coder-worker.mjs', import.meta.url), { type: 'module', name: 'occupation-coder' });
   }
   const boot = `const q=[];onmessage=(e)=>q.push(e);import(${JSON.stringify(url)}).then(()=>q.forEach((e)=>onmessage(e)),(e)=>setTimeout(()=>{throw e}))`;
