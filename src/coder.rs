@@ -194,10 +194,16 @@ impl Coder {
         if x.is_empty() {
             return Ok(Vec::new());
         }
-        let hit = self.deciding_hit(title, tasks);
+        let hit = self.occupation_hit(title, tasks);
         let width = (k * BEAM_PER_K).max(MIN_BEAM);
         let paths = with_prepared(&self.model, &x, |p| decode::beam(&self.model, p, k, width));
         Ok(self.with_hit_first(hit, paths, k))
+    }
+
+    /// The deciding index hit when it is an occupation: suggestions are occupations, so a hit
+    /// on a group decides the coded answer (and the follow-up question) but is not listed.
+    fn occupation_hit(&self, title: &str, tasks: &str) -> Option<Hit> {
+        self.deciding_hit(title, tasks).filter(|h| self.model.tree().node(h.node).depth == 5)
     }
 
     /// The beam's paths as suggestions, led by an index hit when there is one: the model's
@@ -301,8 +307,17 @@ impl Coder {
             let start = decode::path_to(&self.model, p, node);
             decode::beam_from(&self.model, p, start, k, width)
         });
-        let hit = self.deciding_hit(title, tasks).filter(|h| tree.path_to(h.node).contains(&node));
-        Ok(self.with_hit_first(hit, paths, k))
+        // Within a group the hit takes its place by confidence among the model's answers,
+        // unscaled: the ranking inside a unit group is then each occupation's own confidence,
+        // as asking within that occupation alone gives it.
+        let Some(hit) = self.occupation_hit(title, tasks).filter(|h| tree.path_to(h.node).contains(&node)) else {
+            return Ok(paths.into_iter().map(|p| self.suggestion(&Candidate::from_path(p))).collect());
+        };
+        let mut out: Vec<Candidate> = paths.into_iter().filter(|p| p.last().is_some_and(|s| s.node != hit.node)).map(Candidate::from_path).collect();
+        let at = out.iter().position(|c| c.confidence < hit.confidence).unwrap_or(out.len());
+        out.insert(at, self.hit_candidate(hit));
+        out.truncate(k);
+        Ok(out.iter().map(|c| self.suggestion(c)).collect())
     }
 
     /// Codes one record: the most detailed code the model is sure enough of, or a reason.

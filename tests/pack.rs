@@ -654,8 +654,13 @@ fn index_hits_code_with_the_tier_confidence_and_lead_the_suggestions() {
         let product: f32 = x.path.iter().map(|p| p.conditional).product();
         assert!((product - x.confidence).abs() < 1e-5 && (x.path.last().unwrap().joint - x.confidence).abs() < 1e-6, "joint = product of conditionals: {x:?}");
     }
-    // Within a group that holds the hit, it leads; within another group it is not shown.
-    assert_eq!(coder.suggest_within("1111", "croissant maker", "", 2).unwrap()[0].code, "111112");
+    // Within a group that holds the hit, it takes its place by confidence; within another
+    // group it is not shown.
+    // ("maker" shares character grams with "baker", so the model puts Baker higher still.)
+    let within = coder.suggest_within("1111", "croissant maker", "", 2).unwrap();
+    assert!(within.iter().any(|x| x.code == "111112" && x.confidence == 0.97), "{within:?}");
+    assert!(within.windows(2).all(|w| w[0].confidence >= w[1].confidence), "{within:?}");
+    assert_eq!(coder.suggest_within("111112", "croissant maker", "", 1).unwrap()[0].confidence, 0.97);
     assert!(coder.suggest_within("2", "croissant maker", "", 2).unwrap().iter().all(|x| x.code != "111112"));
 }
 
@@ -664,6 +669,8 @@ fn a_group_hit_leaves_the_tasks_to_the_model() {
     let coder = Coder::from_bytes(&tiny()).unwrap();
     let alone = coder.code(&Record { id: None, title: "cook".into(), tasks: String::new() });
     assert_eq!((alone.results[0].code_category.as_str(), alone.results[0].code_confidence), ("1111", 0.9));
+    let listed = coder.suggest("cook", "", 3).unwrap();
+    assert!(listed.iter().all(|s| s.level == 6), "suggestions are occupations; the group hit is not listed: {listed:?}");
     let with_tasks = coder.code(&Record { id: None, title: "cook".into(), tasks: "pastry".into() });
     assert_eq!(with_tasks.results[0].code_category, "111112", "the tasks say which cook");
     assert!(coder.deciding_hit("croissant maker", "pastry and dough").is_some(), "an occupation hit decides even with tasks");
