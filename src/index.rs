@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PackError;
+use crate::front_coding;
 use crate::normalise::Words;
 
 /// Most entries an index may hold (the shipped packs hold tens of thousands).
@@ -23,9 +24,8 @@ const MAX_TIERS: usize = 16;
 
 /// The index as stored in a pack (format version 3).
 ///
-/// Keys are sorted and front-coded: key `i` is the first `shared[i]` bytes of key `i - 1`
-/// followed by `suffixes[i]`. Sorted titles share long prefixes ("registered nurse (…)"), so
-/// this halves the keys' bytes before compression.
+/// Keys are sorted and front-coded ([`front_coding`]): sorted titles share long prefixes
+/// ("registered nurse (…)").
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IndexRecord {
     #[serde(with = "serde_bytes")]
@@ -55,19 +55,15 @@ impl IndexRecord {
     /// confidences.
     pub fn from_entries(mut entries: Vec<Entry>, tier_names: Vec<String>, tier_confidence: Vec<f32>) -> IndexRecord {
         entries.sort_by(|a, b| a.key.cmp(&b.key));
-        let mut out = IndexRecord { tier_names, tier_confidence, ..IndexRecord::default() };
-        let mut previous = "";
-        for e in &entries {
-            let common = previous.bytes().zip(e.key.bytes()).take_while(|(a, b)| a == b).count().min(255);
-            // A multi-byte character must not be split between prefix and suffix.
-            let common = (0..=common).rev().find(|&i| e.key.is_char_boundary(i)).unwrap_or(0);
-            out.shared.push(common as u8);
-            out.suffixes.push(e.key[common..].to_string());
-            out.nodes.push(e.node);
-            out.tiers.push(e.tier);
-            previous = &e.key;
+        let (shared, suffixes) = front_coding::encode(entries.iter().map(|e| e.key.as_str()));
+        IndexRecord {
+            shared,
+            suffixes,
+            nodes: entries.iter().map(|e| e.node).collect(),
+            tiers: entries.iter().map(|e| e.tier).collect(),
+            tier_names,
+            tier_confidence,
         }
-        out
     }
 }
 
@@ -106,28 +102,23 @@ impl CodingIndex {
             return bad(format!("a tier confidence of {c} is not a probability"));
         }
         let mut entries = HashMap::with_capacity(n);
-        let mut key = String::new();
-        for i in 0..n {
-            let shared = r.shared[i] as usize;
-            if shared > key.len() || !key.is_char_boundary(shared) {
-                return bad(format!("key {i} shares more of the previous key than there is"));
-            }
-            key.truncate(shared);
-            key.push_str(&r.suffixes[i]);
+        front_coding::decode(&r.shared, &r.suffixes, |i, key| {
             if key.is_empty() || key.len() > MAX_KEY_BYTES {
-                return bad(format!("key {i} is empty or longer than {MAX_KEY_BYTES} bytes"));
+                return Err(format!("key {i} is empty or longer than {MAX_KEY_BYTES} bytes"));
             }
             let node = r.nodes[i];
             if node == 0 || node as usize >= nodes {
-                return bad(format!("key {key:?} points at node {node}, outside the tree"));
+                return Err(format!("key {key:?} points at node {node}, outside the tree"));
             }
             if r.tiers[i] as usize >= tiers {
-                return bad(format!("key {key:?} has tier {}, but there are {tiers} tiers", r.tiers[i]));
+                return Err(format!("key {key:?} has tier {}, but there are {tiers} tiers", r.tiers[i]));
             }
-            if entries.insert(key.clone(), (node, r.tiers[i])).is_some() {
-                return bad(format!("key {key:?} appears twice"));
+            if entries.insert(key.to_string(), (node, r.tiers[i])).is_some() {
+                return Err(format!("key {key:?} appears twice"));
             }
-        }
+            Ok(())
+        })
+        .map_err(|what| PackError::Invalid(format!("coding index: {what}")))?;
         Ok(CodingIndex { entries, tier_names: r.tier_names, tier_confidence: r.tier_confidence })
     }
 

@@ -12,6 +12,7 @@ pub mod decode;
 pub mod error;
 pub mod evaluate;
 pub mod features;
+pub mod front_coding;
 pub mod index;
 pub mod model;
 pub mod normalise;

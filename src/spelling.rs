@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PackError;
 use crate::features::fnv1a_64;
+use crate::front_coding;
 
 /// Words shorter than this are left alone: at three letters almost every string is one edit
 /// from some title word ("gp", "rn", "dr" are abbreviations, not slips).
@@ -25,8 +26,7 @@ const MAX_WORD_CHARS: usize = 24;
 pub const MAX_WORDS: usize = 1 << 18;
 
 /// The vocabulary as stored in a pack (format version 3): title words in byte order,
-/// front-coded as the coding index's keys are (word `i` is the first `shared[i]` bytes of word
-/// `i - 1` followed by `suffixes[i]`), each with how common it is.
+/// front-coded ([`front_coding`]) as the coding index's keys are, each with how common it is.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SpellingRecord {
     #[serde(with = "serde_bytes")]
@@ -42,17 +42,9 @@ impl SpellingRecord {
     /// Stores words with their counts (any order; words distinct).
     pub fn from_counts(mut words: Vec<(String, usize)>) -> SpellingRecord {
         words.sort();
-        let mut out = SpellingRecord::default();
-        let mut previous = "";
-        for (w, n) in &words {
-            let common = previous.bytes().zip(w.bytes()).take_while(|(a, b)| a == b).count().min(255);
-            let common = (0..=common).rev().find(|&i| w.is_char_boundary(i)).unwrap_or(0);
-            out.shared.push(common as u8);
-            out.suffixes.push(w[common..].to_string());
-            out.commonness.push((usize::BITS - n.leading_zeros()) as u8);
-            previous = w;
-        }
-        out
+        let (shared, suffixes) = front_coding::encode(words.iter().map(|(w, _)| w.as_str()));
+        let commonness = words.iter().map(|(_, n)| (usize::BITS - n.leading_zeros()) as u8).collect();
+        SpellingRecord { shared, suffixes, commonness }
     }
 }
 
@@ -94,8 +86,8 @@ fn distance(a: &[u8], b: &[u8], limit: usize) -> usize {
     }
     let w = b.len() + 1;
     let mut d = vec![0usize; (a.len() + 1) * w];
-    for j in 0..w {
-        d[j] = j;
+    for (j, cell) in d[..w].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         d[i * w] = i;
@@ -129,25 +121,20 @@ impl Speller {
         let mut position = HashMap::with_capacity(n);
         let mut deletes: HashMap<u64, Vec<u32>> = HashMap::new();
         let mut words = Vec::with_capacity(n);
-        let mut word = String::new();
-        for i in 0..n {
-            let shared = r.shared[i] as usize;
-            if shared > word.len() || !word.is_char_boundary(shared) {
-                return bad(format!("word {i} shares more of the previous word than there is"));
-            }
-            word.truncate(shared);
-            word.push_str(&r.suffixes[i]);
+        front_coding::decode(&r.shared, &r.suffixes, |i, word| {
             if word.is_empty() || word.len() > 4 * MAX_WORD_CHARS || word.contains(' ') {
-                return bad(format!("word {i} ({word:?}) is not a normalised word"));
+                return Err(format!("word {i} ({word:?}) is not a normalised word"));
             }
-            if position.insert(word.clone(), i as u32).is_some() {
-                return bad(format!("{word:?} appears twice"));
+            if position.insert(word.to_string(), i as u32).is_some() {
+                return Err(format!("{word:?} appears twice"));
             }
             if word.is_ascii() && (MIN_WORD_CHARS - 1..=MAX_WORD_CHARS + 2).contains(&word.len()) {
                 with_deletes(word.as_bytes(), |d| deletes.entry(hash(d)).or_default().push(i as u32));
             }
-            words.push(word.clone());
-        }
+            words.push(word.to_string());
+            Ok(())
+        })
+        .map_err(|what| PackError::Invalid(format!("spelling vocabulary: {what}")))?;
         Ok(Speller { position, deletes, words, commonness: r.commonness })
     }
 

@@ -87,15 +87,11 @@ pub fn build(items: &[Prepared], tiers: &[(Tier, f32)]) -> (Option<IndexRecord>,
     // The lexicon is the project's reading of what a respondent means by a title (a bare
     // "artist" is the visual arts unit group, whichever occupation's alternative title it
     // also is), so it decides first; then the classification's titles; then the corpora.
-    let seen = seen.into_iter().map(|(key, votes)| {
-        let first = PRECEDENCE.iter().find_map(|t| votes.iter().find(|(u, _)| u == t)).expect("a key has a vote");
-        (key, (first.1, Some(first.0)))
-    });
     let mut report = IndexReport::default();
     let mut counts = vec![0usize; tiers.len()];
     let mut entries = Vec::new();
-    for (key, (node, tier)) in seen {
-        let Some(tier) = tier else { continue };
+    for (key, votes) in seen {
+        let &(tier, node) = PRECEDENCE.iter().find_map(|t| votes.iter().find(|(u, _)| u == t)).expect("a key has a vote");
         let Some(node) = node else {
             report.ambiguous += 1;
             continue;
