@@ -94,7 +94,8 @@ pub struct EvalReport {
     pub respondents: BTreeMap<String, BTreeMap<String, Pair>>,
     /// Each pack answer, for reading the failures: (id, split, kind, gold, top-1, coded).
     pub answers: Vec<(String, String, String, String, String, String)>,
-    pub real_title_slice: Pair,
+    /// The held-out slice of real titles, split in halves: `dev` (tune on it) and `test`.
+    pub real_titles: BTreeMap<String, Pair>,
     /// The coding index on respondent answers: split -> tier -> (hits, right hits).
     pub index: BTreeMap<String, BTreeMap<String, (usize, usize)>>,
     /// Entries in the pack's coding index.
@@ -171,24 +172,38 @@ pub fn run(data: &Data, scheme: Scheme, cfg: &Config, respondents: Option<&Path>
         .par_iter()
         .map(|c| (predict_pack(&coder, &c.title, ""), flat_model.as_ref().map(|f| predict_flat(f, &coder, &c.title, ""))))
         .collect();
-    let (mut sp, mut sf) = (MetricsBuilder::default(), MetricsBuilder::default());
-    for (g, (p, f)) in golds.iter().zip(&slice_preds) {
-        add(&mut sp, g, p);
+    let mut slice_builders: BTreeMap<&str, (MetricsBuilder, MetricsBuilder)> = BTreeMap::new();
+    for ((c, g), (p, f)) in prepared.slice.iter().zip(&golds).zip(&slice_preds) {
+        let (sp, sf) = slice_builders.entry(real_title_split(&c.title)).or_default();
+        add(sp, g, p);
         if let Some(f) = f {
-            add(&mut sf, g, f);
+            add(sf, g, f);
         }
     }
+    let real_titles = slice_builders.into_iter().map(|(split, (sp, sf))| (split.to_string(), Pair { pack: sp.finish(), flat: flat.then(|| sf.finish()) })).collect();
     Ok(EvalReport {
         classification: scheme.name().into(),
         respondents: respondents_out,
         answers: rows,
-        real_title_slice: Pair { pack: sp.finish(), flat: flat.then(|| sf.finish()) },
+        real_titles,
         index,
         index_entries: coder.index_len(),
         pack_bytes: report.pack_bytes,
         pack_gzip_bytes: report.pack_gzip_bytes,
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// Which half of the real-title slice a title is in: a fixed hash of its normalised text, so
+/// the halves stay the same from run to run and tuning looks only at `dev`.
+pub fn real_title_split(title: &str) -> &'static str {
+    let key = crate::examples::norm_key(title);
+    // A high bit: the slice itself is chosen by the same hash family, whose low bits it fixes.
+    if (occupation_coder::features::fnv1a_64(0x0de5, key.as_bytes()) >> 40).is_multiple_of(2) {
+        "dev"
+    } else {
+        "test"
+    }
 }
 
 fn pct(x: f64) -> String {
@@ -231,7 +246,9 @@ pub fn markdown(r: &EvalReport) -> String {
             line(&format!("respondents, {split}"), all);
         }
     }
-    line("real titles held out", &r.real_title_slice);
+    for (split, pair) in &r.real_titles {
+        line(&format!("real titles held out, {split}"), pair);
+    }
     if !r.respondents.is_empty() {
         out += "\nRespondent answers by kind, top-1 right (pack / flat SVM):\n\n| kind |";
         let splits: Vec<&String> = r.respondents.keys().collect();

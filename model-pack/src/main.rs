@@ -90,8 +90,11 @@ struct Common {
     #[arg(long, value_enum, default_value = "pseudo")]
     strategy: CandidateStrategy,
     /// Weight multiplier of pseudo-labelled examples (`--strategy pseudo`).
-    #[arg(long, default_value_t = 0.4)]
+    #[arg(long, default_value_t = 1.0)]
     pseudo_weight: f32,
+    /// Weight of a crosswalked corpus title (ESCO, O*NET, ILO) relative to the SVM's C.
+    #[arg(long, default_value_t = 0.4)]
+    corpus_weight: f32,
     /// SVM cost C.
     #[arg(long, default_value_t = 1.0)]
     c: f32,
@@ -133,6 +136,8 @@ impl Common {
         cfg.svm.min_df = self.min_df.max(1);
         anyhow::ensure!(self.pseudo_weight > 0.0 && self.pseudo_weight.is_finite(), "--pseudo-weight must be a positive number");
         cfg.pseudo_weight = self.pseudo_weight;
+        anyhow::ensure!(self.corpus_weight > 0.0 && self.corpus_weight.is_finite(), "--corpus-weight must be a positive number");
+        cfg.weights.corpus_title = self.corpus_weight;
         let (lo, hi) = self
             .char_ngrams
             .split_once('-')

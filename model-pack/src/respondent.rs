@@ -55,8 +55,11 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
     }
     let shared = |word: &str| users.get(word).is_some_and(|u| u.len() >= 2);
     let mut used_vague: BTreeSet<String> = BTreeSet::new();
-    let mut vague_of = |code: &str, rng: &mut Rng| -> String {
-        let titles: Vec<&String> = titles_of.iter().filter(|(c, _)| c.starts_with(code)).flat_map(|(_, t)| t.iter().copied()).collect();
+    // OSCA titles under a code (an occupation or a group).
+    let titles_under = |code: &str| -> Vec<&String> { titles_of.iter().filter(|(c, _)| c.starts_with(code)).flat_map(|(_, t)| t.iter().copied()).collect() };
+    // A vague title these titles' holders would type: the head of the first, or a vague head
+    // any of them contains, if other occupations share it; else a filler title.
+    let mut vague_among = |titles: &[&String], rng: &mut Rng| -> String {
         let mut options: Vec<String> = Vec::new();
         if let Some(first) = titles.first() {
             let head = vague_head(first);
@@ -84,7 +87,7 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
         let target = xw.osca_target(code);
         for (i, &p) in list.iter().enumerate() {
             b.push("", p, target.clone(), w.task_phrase, Source::TaskPhrase, None);
-            let vague = vague_of(code, rng);
+            let vague = vague_among(&titles_under(code), rng);
             b.push(&vague, p, target.clone(), w.task_phrase, Source::TaskPhrase, None);
             if let Some(ts) = titles_of.get(code) {
                 let k = rng.below(ts.len());
@@ -99,7 +102,7 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
         if list.len() >= 2 {
             let two = rng.sample(list, 2);
             b.push("", &format!("{}, {}", two[0], two[1]), target.clone(), w.task_phrase, Source::TaskPhrase, None);
-            let vague = vague_of(code, rng);
+            let vague = vague_among(&titles_under(code), rng);
             b.push(&vague, &format!("{} and {}", two[0], two[1]), target.clone(), w.task_phrase, Source::TaskPhrase, None);
         }
     }
@@ -136,10 +139,12 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
     let own = data.classification(scheme);
     for o in &own.occupations {
         let target = Target::Code(o.code.clone());
+        // The occupation's own titles: its code is of this classification, not OSCA's.
+        let titles: Vec<&String> = std::iter::once(&o.title).chain(&o.alt_titles).chain(&o.specialisations).collect();
         for task in &o.tasks {
             let Some(r) = respondent_rewrite(task) else { continue };
             b.push("", &r, target.clone(), w.task_rewrite, Source::TaskRewrite, None);
-            let vague = if scheme == Scheme::Osca2024 { vague_of(&o.code, rng) } else { FILLER_TITLES[rng.below(FILLER_TITLES.len())].to_string() };
+            let vague = vague_among(&titles, rng);
             b.push(&vague, &r, target.clone(), w.task_rewrite, Source::TaskRewrite, None);
         }
     }
@@ -151,7 +156,7 @@ pub fn build(b: &mut Builder, data: &Data, scheme: Scheme, xw: &Crosswalks, rng:
         let group = &codes[0][..[0, 1, 2, 3, 4, 4, 6][common]];
         if !group.is_empty() {
             b.push(&v, "", xw.osca_target(group), w.lexicon_term, Source::TaskPhrase, None);
-        } else if scheme == Scheme::Osca2024 {
+        } else {
             // Users in several major groups: alone, the title says nothing codable, which
             // is what the ABS's "inadequately described" code is for.
             b.push(&v, "", Target::Code(crate::noncodes::INADEQUATE.into()), w.lexicon_term, Source::TaskPhrase, None);
