@@ -7,13 +7,12 @@
 //! Keys are the trainer's normalised title text ([`key`]), so they match however the respondent
 //! cased or punctuated it and after the normaliser's spelling folds and expansions.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::error::PackError;
 use crate::front_coding;
 use crate::normalise::Words;
+use crate::string_table::StringTable;
 
 /// Most entries an index may hold (the shipped packs hold tens of thousands).
 pub const MAX_ENTRIES: usize = 1 << 20;
@@ -70,7 +69,10 @@ impl IndexRecord {
 /// A loaded index: key -> (node, tier).
 #[derive(Clone, Debug, Default)]
 pub struct CodingIndex {
-    entries: HashMap<String, (u32, u8)>,
+    keys: StringTable,
+    /// Node and tier of each key, by the key's position.
+    nodes: Vec<u32>,
+    tiers: Vec<u8>,
     tier_names: Vec<String>,
     tier_confidence: Vec<f32>,
 }
@@ -101,7 +103,7 @@ impl CodingIndex {
         if let Some(c) = r.tier_confidence.iter().find(|c| !(c.is_finite() && **c > 0.0 && **c <= 1.0)) {
             return bad(format!("a tier confidence of {c} is not a probability"));
         }
-        let mut entries = HashMap::with_capacity(n);
+        let mut keys = StringTable::with_capacity(n);
         front_coding::decode(&r.shared, &r.suffixes, |i, key| {
             if key.is_empty() || key.len() > MAX_KEY_BYTES {
                 return Err(format!("key {i} is empty or longer than {MAX_KEY_BYTES} bytes"));
@@ -113,21 +115,23 @@ impl CodingIndex {
             if r.tiers[i] as usize >= tiers {
                 return Err(format!("key {key:?} has tier {}, but there are {tiers} tiers", r.tiers[i]));
             }
-            if entries.insert(key.to_string(), (node, r.tiers[i])).is_some() {
-                return Err(format!("key {key:?} appears twice"));
+            match keys.insert(key) {
+                Ok(_) => Ok(()),
+                Err(_) => Err(format!("key {key:?} appears twice")),
             }
-            Ok(())
         })
         .map_err(|what| PackError::Invalid(format!("coding index: {what}")))?;
-        Ok(CodingIndex { entries, tier_names: r.tier_names, tier_confidence: r.tier_confidence })
+        // Each key went in at its position in the record, so the record's columns serve as
+        // they are.
+        Ok(CodingIndex { keys, nodes: r.nodes, tiers: r.tiers, tier_names: r.tier_names, tier_confidence: r.tier_confidence })
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.keys.is_empty()
     }
 
     /// Name of each tier, by tier number.
@@ -137,7 +141,7 @@ impl CodingIndex {
 
     /// The entry whose key is `title`'s normalised words, if any. `words` is scratch.
     pub fn lookup(&self, title: &Words, key: &mut String) -> Option<Hit> {
-        if self.entries.is_empty() || title.is_empty() {
+        if self.keys.is_empty() || title.is_empty() {
             return None;
         }
         key.clear();
@@ -150,7 +154,9 @@ impl CodingIndex {
                 return None;
             }
         }
-        self.entries.get(key.as_str()).map(|&(node, tier)| Hit { node: node as usize, tier, confidence: self.tier_confidence[tier as usize] })
+        let i = self.keys.position(key)?;
+        let tier = self.tiers[i];
+        Some(Hit { node: self.nodes[i] as usize, tier, confidence: self.tier_confidence[tier as usize] })
     }
 }
 

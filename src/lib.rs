@@ -20,6 +20,7 @@ pub mod output;
 pub mod pack;
 pub mod result;
 pub mod spelling;
+pub mod string_table;
 pub mod tree;
 
 #[cfg(target_arch = "wasm32")]

@@ -5,15 +5,18 @@
 //! is replaced by the closest word it did use: within one edit for short words, two for longer
 //! ones (transpositions count as one edit), the most common such word first. Lookup is by
 //! symmetric deletion (both the vocabulary word and the typed word lose at most one letter), so
-//! a correction costs a few hash lookups, not a scan of the vocabulary.
+//! a correction costs a few lookups in a table, not a scan of the vocabulary. The table is
+//! built the first time a word needs correcting, not when the pack loads.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::PackError;
 use crate::features::fnv1a_64;
 use crate::front_coding;
+use crate::string_table::StringTable;
 
 /// Words shorter than this are left alone: at three letters almost every string is one edit
 /// from some title word ("gp", "rn", "dr" are abbreviations, not slips).
@@ -48,15 +51,78 @@ impl SpellingRecord {
     }
 }
 
-/// A loaded vocabulary with its deletion table.
+/// A loaded vocabulary. Cloning one shares it, and its deletion table once built.
 #[derive(Clone, Debug, Default)]
-pub struct Speller {
-    /// Word -> its position in `words`.
-    position: HashMap<String, u32>,
-    /// Hash of a word or of the word less one letter -> positions of the words it came from.
-    deletes: HashMap<u64, Vec<u32>>,
-    words: Vec<String>,
+pub struct Speller(Arc<Vocabulary>);
+
+#[derive(Debug, Default)]
+struct Vocabulary {
+    /// The words, in the pack's order (byte order).
+    words: StringTable,
     commonness: Vec<u8>,
+    /// Built the first time a word is looked up that the vocabulary does not hold: most
+    /// titles need no correction, and building it took longer than loading the rest of the
+    /// pack (see CHANGELOG.md).
+    deletes: OnceLock<Deletes>,
+}
+
+/// The deletion table: the hash of each word and of each string the word makes less one
+/// letter, with the word's position, sorted by hash (then position), so the words a hash came
+/// from are one run, found by binary search. A hash and its position sit side by side: a
+/// lookup mostly reads one cache line of them.
+#[derive(Debug)]
+struct Deletes {
+    pairs: Vec<(u64, u32)>,
+    /// Where the hashes whose top `bits` bits are `b` start (`starts[b]`) and end
+    /// (`starts[b + 1]`): the binary search starts from that short run.
+    starts: Vec<u32>,
+    bits: u32,
+}
+
+impl Deletes {
+    fn build(v: &Vocabulary) -> Deletes {
+        let words = &v.words;
+        // A word makes at most one string per letter, and itself.
+        let mut pairs = Vec::with_capacity((0..words.len()).map(|i| words.get(i).len() + 1).sum());
+        for i in 0..words.len() {
+            let word = words.get(i);
+            if word.is_ascii() && (MIN_WORD_CHARS - 1..=MAX_WORD_CHARS + 2).contains(&word.len()) {
+                with_deletes(word.as_bytes(), |d| pairs.push((hash(d), i as u32)));
+            }
+        }
+        // A counting sort on the hashes' top bits, then a sort of each bucket: the hashes are
+        // spread evenly, so buckets hold a few each and this is several times faster than
+        // sorting them all at once (and no slower if they were not). Fewer buckets than pairs
+        // keep `starts` small enough to stay in cache.
+        let bits = (pairs.len().max(4).ilog2() - 1).min(20);
+        let bucket = |h: u64| (h >> (64 - bits)) as usize;
+        let mut starts = vec![0u32; (1 << bits) + 1];
+        for &(h, _) in &pairs {
+            starts[bucket(h) + 1] += 1;
+        }
+        for b in 1..starts.len() {
+            starts[b] += starts[b - 1];
+        }
+        let mut sorted = vec![(0, 0); pairs.len()];
+        let mut next = starts.clone();
+        for &(h, i) in &pairs {
+            let b = bucket(h);
+            sorted[next[b] as usize] = (h, i);
+            next[b] += 1;
+        }
+        for b in starts.windows(2) {
+            sorted[b[0] as usize..b[1] as usize].sort_unstable();
+        }
+        Deletes { pairs: sorted, starts, bits }
+    }
+
+    /// Positions of the words `h` came from (or, rarely, that collide with it).
+    fn positions(&self, h: u64) -> impl Iterator<Item = u32> + '_ {
+        let b = (h >> (64 - self.bits)) as usize;
+        let run = &self.pairs[self.starts[b] as usize..self.starts[b + 1] as usize];
+        let start = run.partition_point(|&(x, _)| x < h);
+        run[start..].iter().take_while(move |&&(x, _)| x == h).map(|&(_, i)| i)
+    }
 }
 
 fn hash(s: &[u8]) -> u64 {
@@ -118,66 +184,63 @@ impl Speller {
         if r.shared.len() != n || r.commonness.len() != n {
             return bad("its columns differ in length".into());
         }
-        let mut position = HashMap::with_capacity(n);
-        let mut deletes: HashMap<u64, Vec<u32>> = HashMap::new();
-        let mut words = Vec::with_capacity(n);
+        let mut words = StringTable::with_capacity(n);
         front_coding::decode(&r.shared, &r.suffixes, |i, word| {
             if word.is_empty() || word.len() > 4 * MAX_WORD_CHARS || word.contains(' ') {
                 return Err(format!("word {i} ({word:?}) is not a normalised word"));
             }
-            if position.insert(word.to_string(), i as u32).is_some() {
-                return Err(format!("{word:?} appears twice"));
+            match words.insert(word) {
+                Ok(_) => Ok(()),
+                Err(_) => Err(format!("{word:?} appears twice")),
             }
-            if word.is_ascii() && (MIN_WORD_CHARS - 1..=MAX_WORD_CHARS + 2).contains(&word.len()) {
-                with_deletes(word.as_bytes(), |d| deletes.entry(hash(d)).or_default().push(i as u32));
-            }
-            words.push(word.to_string());
-            Ok(())
         })
         .map_err(|what| PackError::Invalid(format!("spelling vocabulary: {what}")))?;
-        Ok(Speller { position, deletes, words, commonness: r.commonness })
+        Ok(Speller(Arc::new(Vocabulary { words, commonness: r.commonness, deletes: OnceLock::new() })))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.0.words.is_empty()
     }
 
-    /// Whether `word` (lower case) is a title word of the vocabulary.
+    /// Whether `word` (lower case) is a title word of the vocabulary (needs no deletion
+    /// table).
     pub fn knows(&self, word: &str) -> bool {
-        self.position.contains_key(word)
+        self.0.words.position(word).is_some()
     }
 
     /// The vocabulary word `word` (lower-case ASCII) was most likely meant to be, if `word`
     /// is not one itself and one is close enough.
     pub fn correct(&self, word: &str) -> Option<&str> {
         let n = word.len();
-        if self.words.is_empty() || !(MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&n) || !word.bytes().all(|b| b.is_ascii_lowercase()) || self.knows(word) {
+        let v = &*self.0;
+        if v.words.is_empty() || !(MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&n) || !word.bytes().all(|b| b.is_ascii_lowercase()) || self.knows(word) {
             return None;
         }
         let limit = if n >= TWO_EDITS_FROM { 2 } else { 1 };
         // Fewest edits first, then the commonest word, then the first in byte order.
         let mut best: Option<(usize, u8, u32)> = None;
         let mut seen = HashSet::new();
+        let deletes = v.deletes.get_or_init(|| Deletes::build(v));
         with_deletes(word.as_bytes(), |d| {
-            for &r in self.deletes.get(&hash(d)).map_or(&[][..], Vec::as_slice) {
+            for r in deletes.positions(hash(d)) {
                 if !seen.insert(r) {
                     continue;
                 }
-                let cand = self.words[r as usize].as_bytes();
+                let cand = v.words.get(r as usize).as_bytes();
                 let dist = distance(word.as_bytes(), cand, limit);
-                let key = (dist, u8::MAX - self.commonness[r as usize], r);
+                let key = (dist, u8::MAX - v.commonness[r as usize], r);
                 if dist <= limit && cand.len() >= MIN_WORD_CHARS && best.is_none_or(|b| key < b) {
                     best = Some(key);
                 }
             }
         });
-        best.map(|(_, _, r)| self.words[r as usize].as_str())
+        best.map(|(_, _, r)| v.words.get(r as usize))
     }
 
     /// `title` with each misspelt word replaced by its correction, or `None` when nothing
     /// changes (the common case: no allocation).
     pub fn correct_title(&self, title: &str) -> Option<String> {
-        if self.words.is_empty() {
+        if self.is_empty() {
             return None;
         }
         let mut out: Option<String> = None;
@@ -270,6 +333,115 @@ mod tests {
         r.suffixes[1] = "r".into();
         r.shared[1] = 4;
         assert!(Speller::from_record(r).is_err(), "a word twice");
+    }
+
+    /// The deletion table as it was built at load before it was built lazily (a hash map of
+    /// vectors), with the same lookup: the reference the lazy table must agree with.
+    struct Eager {
+        words: Vec<String>,
+        commonness: Vec<u8>,
+        deletes: std::collections::HashMap<u64, Vec<u32>>,
+    }
+
+    impl Eager {
+        fn new(r: &SpellingRecord) -> Eager {
+            let mut words = Vec::new();
+            let mut deletes: std::collections::HashMap<u64, Vec<u32>> = Default::default();
+            front_coding::decode(&r.shared, &r.suffixes, |i, word| {
+                if word.is_ascii() && (MIN_WORD_CHARS - 1..=MAX_WORD_CHARS + 2).contains(&word.len()) {
+                    with_deletes(word.as_bytes(), |d| deletes.entry(hash(d)).or_default().push(i as u32));
+                }
+                words.push(word.to_string());
+                Ok(())
+            })
+            .unwrap();
+            Eager { words, commonness: r.commonness.clone(), deletes }
+        }
+
+        fn correct(&self, word: &str) -> Option<&str> {
+            let n = word.len();
+            if !(MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&n) || !word.bytes().all(|b| b.is_ascii_lowercase()) || self.words.iter().any(|w| w == word) {
+                return None;
+            }
+            let limit = if n >= TWO_EDITS_FROM { 2 } else { 1 };
+            let mut best: Option<(usize, u8, u32)> = None;
+            let mut seen = HashSet::new();
+            with_deletes(word.as_bytes(), |d| {
+                for &r in self.deletes.get(&hash(d)).map_or(&[][..], Vec::as_slice) {
+                    if !seen.insert(r) {
+                        continue;
+                    }
+                    let cand = self.words[r as usize].as_bytes();
+                    let dist = distance(word.as_bytes(), cand, limit);
+                    let key = (dist, u8::MAX - self.commonness[r as usize], r);
+                    if dist <= limit && cand.len() >= MIN_WORD_CHARS && best.is_none_or(|b| key < b) {
+                        best = Some(key);
+                    }
+                }
+            });
+            best.map(|(_, _, r)| self.words[r as usize].as_str())
+        }
+    }
+
+    /// Every word one edit (deletion, transposition, substitution, insertion) from `word`,
+    /// with letters from `letters` (those that are still UTF-8).
+    fn one_edit(word: &str, letters: &str) -> Vec<String> {
+        let w = word.as_bytes();
+        let mut out = Vec::new();
+        for i in 0..=w.len() {
+            for c in letters.bytes() {
+                out.push([&w[..i], &[c], &w[i..]].concat());
+                if i < w.len() {
+                    out.push([&w[..i], &[c], &w[i + 1..]].concat());
+                }
+            }
+            if i < w.len() {
+                out.push([&w[..i], &w[i + 1..]].concat());
+            }
+            if i + 1 < w.len() {
+                out.push([&w[..i], &[w[i + 1], w[i]], &w[i + 2..]].concat());
+            }
+        }
+        out.into_iter().filter_map(|b| String::from_utf8(b).ok()).collect()
+    }
+
+    #[test]
+    fn the_lazy_table_corrects_as_the_eager_one_did_from_clones_and_threads() {
+        let words = [
+            "accountant", "engineer", "network", "traffic", "controller", "jeweller", "chief", "executive", "physio", "teacher", "nurse", "courier", "cook",
+            "pastry", "nurses", "currier", "baker", "bakery", "banker", "barker", "café", "manager", "managers", "tiler", "toiler", "ab", "abc", "abcdefghijklmnopqrstuvwxyzab",
+        ];
+        let record = SpellingRecord::from_counts(words.iter().enumerate().map(|(i, w)| (w.to_string(), 1 + i * 37 % 11)).collect());
+        let eager = Eager::new(&record);
+        let mut typed: Vec<String> = words.iter().flat_map(|w| one_edit(w, "aeinorstx")).collect();
+        typed.extend(words.iter().filter(|w| w.len() >= TWO_EDITS_FROM).flat_map(|w| one_edit(w, "et")).flat_map(|w| one_edit(&w, "r")));
+        typed.extend(words.iter().map(|w| w.to_string()));
+        let expected: Vec<Option<&str>> = typed.iter().map(|w| eager.correct(w)).collect();
+        let fixed = expected.iter().filter(|e| e.is_some()).count();
+        assert!(fixed > typed.len() / 5, "the check compares many corrections, not only misses: {fixed} of {}", typed.len());
+
+        let speller = Speller::from_record(record).unwrap();
+        assert!(speller.0.deletes.get().is_none(), "loading does not build the table");
+        assert!(speller.knows("bakery") && !speller.knows("bakerz") && !speller.knows(""));
+        assert!(speller.0.deletes.get().is_none(), "knowing a word does not need the table");
+        let clone = speller.clone();
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let (s, typed, expected) = (if t % 2 == 0 { &speller } else { &clone }, &typed, &expected);
+                scope.spawn(move || {
+                    for (w, e) in typed.iter().zip(expected).skip(t) {
+                        assert_eq!(s.correct(w), *e, "{w:?}");
+                    }
+                });
+            }
+        });
+        assert!(std::ptr::eq(speller.0.deletes.get().unwrap(), clone.0.deletes.get().unwrap()), "a clone shares the table, built once");
+    }
+
+    #[test]
+    fn a_speller_is_shared_across_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Speller>();
     }
 
     #[test]

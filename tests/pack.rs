@@ -688,6 +688,24 @@ fn misspelt_title_words_are_corrected_before_the_index_and_the_model() {
 }
 
 #[test]
+fn clones_of_a_coder_correct_alike_from_several_threads() {
+    // The spelling table is built on the first correction and shared by clones: whichever
+    // clone and thread gets there first, every one corrects the same way.
+    let coder = Coder::from_bytes(&tiny()).unwrap();
+    let clones: Vec<Coder> = (0..4).map(|_| coder.clone()).collect();
+    std::thread::scope(|scope| {
+        for c in &clones {
+            scope.spawn(move || {
+                assert_eq!(c.corrected_title("Crossiant Makr"), Some("croissant maker".into()));
+                assert_eq!(c.corrected_title("pilto"), Some("pilot".into()));
+                assert_eq!(c.corrected_title("baker"), None);
+            });
+        }
+    });
+    assert_eq!(coder.corrected_title("bakr"), Some("baker".into()), "the original too, after its clones built the table");
+}
+
+#[test]
 fn a_version_2_pack_reads_without_index_or_spelling() {
     let mut p = payload();
     p.index = None;
