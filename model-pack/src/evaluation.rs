@@ -53,6 +53,11 @@ pub fn read_answers(path: &Path, scheme: Scheme) -> Result<Vec<Answer>> {
     Ok(out)
 }
 
+/// The kind of respondent answer that gives a vague title and the tasks that make it precise.
+const TITLE_AND_TASKS: &str = "title+tasks";
+/// The same answers scored on their title alone (a row of the by-kind table, not a kind).
+const TITLE_ALONE: &str = "title+tasks, title alone";
+
 /// A model's predictions for one text: ranked occupations and the coded answer.
 type Predicted = (Vec<(String, f32)>, Option<(String, f32)>);
 
@@ -131,10 +136,21 @@ pub fn run(data: &Data, scheme: Scheme, cfg: &Config, respondents: Option<&Path>
         .par_iter()
         .map(|a| (predict_pack(&coder, &a.title, &a.tasks), flat_model.as_ref().map(|f| predict_flat(f, &coder, &a.title, &a.tasks))))
         .collect();
+    // Answers with a title and tasks again, with the title alone: tasks should help, not hurt.
+    let title_alone: Vec<Option<(Predicted, Option<Predicted>)>> = answers
+        .par_iter()
+        .map(|a| {
+            (a.kind == TITLE_AND_TASKS).then(|| (predict_pack(&coder, &a.title, ""), flat_model.as_ref().map(|f| predict_flat(f, &coder, &a.title, ""))))
+        })
+        .collect();
     let mut builders: BTreeMap<(String, String), (MetricsBuilder, MetricsBuilder)> = BTreeMap::new();
     let mut rows = Vec::new();
-    for (a, (p, f)) in answers.iter().zip(&preds) {
-        for kind in ["all", a.kind.as_str()] {
+    for ((a, (p, f)), alone) in answers.iter().zip(&preds).zip(&title_alone) {
+        let mut scored = vec![("all", p, f), (a.kind.as_str(), p, f)];
+        if let Some((p, f)) = alone {
+            scored.push((TITLE_ALONE, p, f));
+        }
+        for (kind, p, f) in scored {
             let (bp, bf) = builders.entry((a.split.clone(), kind.to_string())).or_default();
             add(bp, &[&a.gold], p);
             if let Some(f) = f {

@@ -109,6 +109,9 @@ struct Common {
     /// Features in fewer than this many of a node's examples are ignored at that node.
     #[arg(long, default_value_t = 6)]
     min_df: usize,
+    /// Weight of the task words' feature block (title words weigh 1).
+    #[arg(long, default_value_t = 0.7)]
+    task_weight: f32,
     /// Character n-gram lengths from title words, e.g. `3-5`; `0-0` turns them off.
     #[arg(long, default_value = "3-4")]
     char_ngrams: String,
@@ -145,6 +148,8 @@ impl Common {
             .filter(|(a, b)| a <= b && *b <= 8)
             .with_context(|| format!("--char-ngrams must look like 3-5 (lengths up to 8), got {:?}", self.char_ngrams))?;
         cfg.features.char_ngrams = (lo, hi);
+        anyhow::ensure!(self.task_weight >= 0.0 && self.task_weight.is_finite(), "--task-weight must be a number at least 0");
+        cfg.features.block_weights.task_words = self.task_weight;
         cfg.index_tiers = index_tiers(&self.index)?;
         cfg.spelling = !self.no_spelling;
         cfg.svm.validate()?;
