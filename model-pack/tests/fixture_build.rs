@@ -210,3 +210,54 @@ fn malformed_rows_are_named() {
         assert!(stderr.contains(phrase), "error should say {phrase:?}:\n{stderr}");
     }
 }
+
+/// `model-pack eval` on the fixture: the tables per split and kind, the title + tasks answers
+/// again on their titles alone, and the coding index's coverage; an answer labelled with a
+/// code the classification lacks stops it before any training.
+#[test]
+fn eval_prints_respondent_tables_by_split_and_kind() {
+    let dir = scratch("eval");
+    let answers = dir.join("respondents.csv");
+    std::fs::write(
+        &answers,
+        "id,kind,split,title,tasks,osca2024,anzsco2022,note\n\
+         1,common,dev,registered nurse,,111111,,\n\
+         2,common,test,baker,,211111,,\n\
+         3,title+tasks,dev,pilot,flies helicopters to remote sites and hospitals,311112,,\n\
+         4,title+tasks,test,pilot,flies aircraft on scheduled flights between airports,311111,,\n\
+         5,noncode,test,retired,,099960,,\n\
+         6,common,dev,chef,,,351311,ANZSCO only: not scored for OSCA\n",
+    )
+    .unwrap();
+    let report = dir.join("eval.json");
+    let run = Command::new(env!("CARGO_BIN_EXE_model-pack"))
+        .args(["eval", "--quiet", "--no-flat", "--lexicon", "none", "--classification", "osca2024", "--data"])
+        .arg(fixture_data())
+        .arg("--respondents")
+        .arg(&answers)
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .expect("model-pack runs");
+    assert!(run.status.success(), "model-pack eval failed:\n{}", String::from_utf8_lossy(&run.stderr));
+    let out = String::from_utf8_lossy(&run.stdout);
+    for row in ["| respondents, dev | 2 | pack |", "| respondents, test | 3 | pack |", "| title+tasks | 1 |", "| title+tasks, title alone | 1 |", "| any tier |"] {
+        assert!(out.contains(row), "no {row:?} in:\n{out}");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(json["answers"].as_array().map(Vec::len), Some(5), "the ANZSCO-only answer is not scored for OSCA");
+    // The pilot's tasks code it; its title alone cannot say which pilot.
+    let both = &json["respondents"]["dev"]["title+tasks"]["pack"]["top1_right"];
+    assert_eq!(both.as_f64(), Some(1.0), "{out}");
+
+    std::fs::write(&answers, "id,kind,split,title,tasks,osca2024\n1,common,dev,baker,,999999\n").unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_model-pack"))
+        .args(["eval", "--quiet", "--no-flat", "--lexicon", "none", "--classification", "osca2024", "--data"])
+        .arg(fixture_data())
+        .arg("--respondents")
+        .arg(&answers)
+        .output()
+        .expect("model-pack runs");
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success() && err.contains("999999"), "a label outside the classification is refused: {err}");
+}
