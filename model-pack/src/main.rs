@@ -90,7 +90,7 @@ struct Common {
     #[arg(long, value_enum, default_value = "pseudo")]
     strategy: CandidateStrategy,
     /// Weight multiplier of pseudo-labelled examples (`--strategy pseudo`).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 0.7)]
     pseudo_weight: f32,
     /// Weight of a crosswalked corpus title (ESCO, O*NET, ILO) relative to the SVM's C.
     #[arg(long, default_value_t = 0.4)]

@@ -63,7 +63,7 @@ impl Default for Config {
             svm: SvmParams::default(),
             weights: Weights::default(),
             strategy: CandidateStrategy::Pseudo,
-            pseudo_weight: 1.0,
+            pseudo_weight: 0.7,
             prune: 1e-3,
             min_q: 14,
             calibration_fold: 8,
