@@ -101,6 +101,9 @@ pub struct EvalReport {
     pub answers: Vec<(String, String, String, String, String, String)>,
     /// The held-out slice of real titles, split in halves: `dev` (tune on it) and `test`.
     pub real_titles: BTreeMap<String, Pair>,
+    /// Each pack answer on the dev half of the real titles, for reading the failures (the
+    /// test half is only counted): (title, candidate codes joined by spaces, top-1).
+    pub real_title_answers: Vec<(String, String, String)>,
     /// The coding index on respondent answers: split -> tier -> (hits, right hits).
     pub index: BTreeMap<String, BTreeMap<String, (usize, usize)>>,
     /// Entries in the pack's coding index.
@@ -189,8 +192,13 @@ pub fn run(data: &Data, scheme: Scheme, cfg: &Config, respondents: Option<&Path>
         .map(|c| (predict_pack(&coder, &c.title, ""), flat_model.as_ref().map(|f| predict_flat(f, &coder, &c.title, ""))))
         .collect();
     let mut slice_builders: BTreeMap<&str, (MetricsBuilder, MetricsBuilder)> = BTreeMap::new();
+    let mut real_title_answers = Vec::new();
     for ((c, g), (p, f)) in prepared.slice.iter().zip(&golds).zip(&slice_preds) {
-        let (sp, sf) = slice_builders.entry(real_title_split(&c.title)).or_default();
+        let split = real_title_split(&c.title);
+        if split == "dev" {
+            real_title_answers.push((c.title.clone(), g.join(" "), p.0.first().map(|(c, _)| c.clone()).unwrap_or_default()));
+        }
+        let (sp, sf) = slice_builders.entry(split).or_default();
         add(sp, g, p);
         if let Some(f) = f {
             add(sf, g, f);
@@ -202,6 +210,7 @@ pub fn run(data: &Data, scheme: Scheme, cfg: &Config, respondents: Option<&Path>
         respondents: respondents_out,
         answers: rows,
         real_titles,
+        real_title_answers,
         index,
         index_entries: coder.index_len(),
         pack_bytes: report.pack_bytes,

@@ -74,7 +74,7 @@ pub fn run(data: &Data, scheme: Scheme, cfg: &Config, folds: u64, only: &[u64], 
         let (model, rule) = pipeline::fit(tree, &train_items, cfg);
         let gold: Vec<String> = test.iter().map(|p| tree.nodes[p.target[0]].code.clone()).collect();
         score(&model, &rule, &test, &gold, &mut float_m);
-        let classifiers = quantise(&model, cfg.min_q)?;
+        let classifiers = quantise(&model, cfg.prune_below)?;
         let payload = PackPayload { nodes: prepared.tree.records.clone(), classifiers, backoff: rule, non_classification: Vec::new(), recode: None, index: None, spelling: None };
         let qmodel = QuantisedModel::from_payload(&payload, cfg.features.buckets)?;
         score(&qmodel, &rule, &test, &gold, &mut quant_m);

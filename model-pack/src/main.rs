@@ -42,6 +42,10 @@ enum Command {
         /// Also write the build report (JSON) here.
         #[arg(long)]
         report: Option<PathBuf>,
+        /// Refuse to write a pack larger than this, gzipped (a pack is downloaded by every
+        /// page that codes with it).
+        #[arg(long, default_value_t = 1_500_000)]
+        max_gzip_bytes: usize,
     },
     /// K-fold accuracy on held-out index titles (alternative titles, specialisations, nec
     /// titles): hierarchical float and quantised models, and a flat linear SVM, on the same folds.
@@ -100,14 +104,15 @@ struct Common {
     c: f32,
     #[arg(long, default_value_t = 20_241_206)]
     seed: u64,
-    /// Quantised weights below this magnitude (1..=127) are pruned.
-    #[arg(long, default_value_t = 14)]
-    min_q: i8,
+    /// Weights smaller than this in magnitude (the same for every node) are dropped from the
+    /// pack: larger values make a smaller pack.
+    #[arg(long, default_value_t = 0.26)]
+    prune_below: f32,
     /// Hash buckets (a power of two is usual).
     #[arg(long, default_value_t = 1 << 20)]
     buckets: u32,
     /// Features in fewer than this many of a node's examples are ignored at that node.
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = 3)]
     min_df: usize,
     /// Weight of the task words' feature block (title words weigh 1).
     #[arg(long, default_value_t = 0.7)]
@@ -132,7 +137,7 @@ struct Common {
 
 impl Common {
     fn config(&self) -> Result<Config> {
-        let mut cfg = Config { strategy: self.strategy, seed: self.seed, min_q: self.min_q, progress: !self.quiet, ..Config::default() };
+        let mut cfg = Config { strategy: self.strategy, seed: self.seed, prune_below: self.prune_below, progress: !self.quiet, ..Config::default() };
         cfg.svm.c = self.c;
         cfg.svm.seed = self.seed;
         cfg.features.buckets = self.buckets;
@@ -153,7 +158,7 @@ impl Common {
         cfg.index_tiers = index_tiers(&self.index)?;
         cfg.spelling = !self.no_spelling;
         cfg.svm.validate()?;
-        anyhow::ensure!((1..=127).contains(&self.min_q), "--min-q must be between 1 and 127, got {}", self.min_q);
+        anyhow::ensure!(self.prune_below >= 0.0 && self.prune_below.is_finite(), "--prune-below must be a number at least 0, got {}", self.prune_below);
         anyhow::ensure!(self.buckets >= 1024, "--buckets must be at least 1024, got {}", self.buckets);
         anyhow::ensure!(
             self.buckets <= occupation_coder::features::MAX_BUCKETS,
@@ -197,10 +202,17 @@ fn index_tiers(list: &str) -> Result<Vec<(coding_index::Tier, f32)>> {
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { common, out, report } => {
+        Command::Build { common, out, report, max_gzip_bytes } => {
             let cfg = common.config()?;
             let data = common.load()?;
             let (bytes, rep) = pipeline::build(&data, common.classification, &cfg)?;
+            anyhow::ensure!(
+                rep.pack_gzip_bytes <= max_gzip_bytes,
+                "the pack is {} bytes gzipped, over --max-gzip-bytes {max_gzip_bytes}; nothing was written. \
+                 Raise --prune-below (now {}) to drop more small weights, or pass a larger --max-gzip-bytes",
+                rep.pack_gzip_bytes,
+                cfg.prune_below
+            );
             write_atomically(&out, &bytes)?;
             let json = serde_json::to_string_pretty(&rep)?;
             if let Some(path) = report {

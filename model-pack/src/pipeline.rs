@@ -44,8 +44,9 @@ pub struct Config {
     pub pseudo_weight: f32,
     /// Float weights at or below this are dropped after training.
     pub prune: f32,
-    /// Quantised weights with |q| below this are dropped.
-    pub min_q: i8,
+    /// Weights whose magnitude is below this (decision-value units, every node alike) are
+    /// dropped when quantising (see `quantise`).
+    pub prune_below: f32,
     /// One in this many of the held-out-able title groups calibrates.
     pub calibration_fold: u64,
     pub seed: u64,
@@ -65,7 +66,7 @@ impl Default for Config {
             strategy: CandidateStrategy::Pseudo,
             pseudo_weight: 0.7,
             prune: 1e-3,
-            min_q: 14,
+            prune_below: 0.26,
             calibration_fold: 8,
             seed: 20_241_206,
             progress: true,
@@ -359,7 +360,7 @@ pub fn build_prepared(data: &Data, scheme: Scheme, cfg: &Config, prepared: &Prep
     }
     let items: Vec<&Prepared> = prepared.items.iter().collect();
     let (model, backoff) = fit(&prepared.tree.tree, &items, cfg);
-    let classifiers = quantise(&model, cfg.min_q)?;
+    let classifiers = quantise(&model, cfg.prune_below)?;
     let quantised_weights = classifiers.iter().map(|c| c.weights.len()).sum();
     let (index, index_report) = crate::coding_index::build(&prepared.items, &cfg.index_tiers);
     let payload = PackPayload {

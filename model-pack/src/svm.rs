@@ -39,7 +39,7 @@ pub struct SvmParams {
 
 impl Default for SvmParams {
     fn default() -> Self {
-        SvmParams { c: 1.0, eps: 0.1, max_iter: 200, bias: 1.0, seed: 1, min_df: 6 }
+        SvmParams { c: 1.0, eps: 0.1, max_iter: 200, bias: 1.0, seed: 1, min_df: 3 }
     }
 }
 

@@ -182,6 +182,23 @@ fn missing_data_folder_is_explained() {
 }
 
 #[test]
+fn a_pack_over_the_size_limit_is_refused_with_what_to_change() {
+    let dir = scratch("too-big");
+    let out = dir.join("osca2024.ocpk");
+    let run = Command::new(env!("CARGO_BIN_EXE_model-pack"))
+        .args(["build", "--quiet", "--lexicon", "none", "--classification", "osca2024", "--max-gzip-bytes", "1000", "--data"])
+        .arg(fixture_data())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("model-pack runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success(), "a pack over 1000 bytes gzipped should be refused:\n{stderr}");
+    assert!(!out.exists(), "nothing may be written");
+    assert!(stderr.contains("--max-gzip-bytes 1000") && stderr.contains("--prune-below"), "{stderr}");
+}
+
+#[test]
 fn malformed_rows_are_named() {
     // (file, text appended, phrase the error must contain)
     let cases = [
