@@ -61,6 +61,18 @@ fn artist_is_painter_or_its_unit_group() {
     assert!(c == "231731" || c == "2317", "got {c}");
 }
 
+/// "Plumber (General)" is the classification's answer for a bare "plumber"; the other
+/// plumbers' titles say what kind ("Drainer", "Roof Plumber").
+#[test]
+fn a_bare_title_is_its_general_occupation() {
+    let osca = pack("osca2024");
+    assert_eq!(osca.suggest("plumber", "", 1).unwrap()[0].code, "363131");
+    assert_eq!(osca.suggest("accountant", "", 1).unwrap()[0].code, "211131");
+    let anzsco = pack("anzsco2022");
+    assert_eq!(anzsco.suggest("plumber", "", 1).unwrap()[0].code, "334116");
+    assert_eq!(anzsco.suggest("accountant", "", 1).unwrap()[0].code, "221111");
+}
+
 #[test]
 fn empty_and_unknown_text_is_uncoded_with_a_reason() {
     let osca = pack("osca2024");

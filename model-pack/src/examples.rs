@@ -34,6 +34,9 @@ pub enum Source {
     TaskPhrase,
     TaskRewrite,
     LexiconMisspelt,
+    /// "Plumber" of "Plumber (General)": trains the model but is not an index entry, so with
+    /// tasks the tasks still choose among the kinds of plumber.
+    GeneralHead,
 }
 
 
@@ -182,11 +185,19 @@ fn own_classification(b: &mut Builder, own: &ClassificationData, rng: &mut Rng) 
         let code = || Target::Code(o.code.clone());
         let index_titles: Vec<&String> = o.alt_titles.iter().chain(&o.specialisations).chain(&o.nec_titles).collect();
         b.push(&o.title, "", code(), w.principal, Source::PrincipalTitle, None);
+        // "Plumber (General)" is the classification's own answer for a bare "plumber" (the
+        // other plumbers' titles name what kind).
+        if let Some(head) = general_head(&o.title) {
+            b.push(head, "", code(), w.principal, Source::GeneralHead, None);
+        }
         for t in &index_titles {
             // A nec title is one specific job inside a residual group: weight it less so the
             // residual group does not absorb every generic word its members share.
             let weight = if o.nec_titles.contains(t) { w.index_title * 0.5 } else { w.index_title };
             b.push(t, "", code(), weight, Source::IndexTitle, Some(norm_key(t)));
+            if let Some(head) = general_head(t) {
+                b.push(head, "", code(), weight, Source::GeneralHead, Some(norm_key(t)));
+            }
         }
         // "Registered Nurse (Aged Care)": respondents write the bracketed part in the tasks.
         // Three variants: the qualifier alone, and with different tasks.
@@ -229,6 +240,12 @@ fn own_classification(b: &mut Builder, own: &ClassificationData, rng: &mut Rng) 
             b.push("", task, Target::Code(g.code.clone()), w.task * 0.5, Source::Task, None);
         }
     }
+}
+
+/// "Plumber" of "Plumber (General)".
+fn general_head(title: &str) -> Option<&str> {
+    let head = title.strip_suffix(" (General)")?.trim();
+    (!head.is_empty()).then_some(head)
 }
 
 /// Words that occur in the titles of two or more children of a group say which group, not
@@ -447,4 +464,17 @@ fn strip_nfd(code: &str) -> &str {
         return &code[..4];
     }
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::general_head;
+
+    #[test]
+    fn the_general_occupation_answers_for_its_bare_title() {
+        assert_eq!(general_head("Plumber (General)"), Some("Plumber"));
+        assert_eq!(general_head("Motor Mechanic (General)"), Some("Motor Mechanic"));
+        assert_eq!(general_head("Registered Nurse (Aged Care)"), None);
+        assert_eq!(general_head("Plumber"), None);
+    }
 }
