@@ -682,3 +682,21 @@ fn a_run_failing_in_any_way_leaves_the_previous_output_as_it_was() {
     assert!(ok, "{err}");
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 20_001);
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_suggest_quietly() {
+    use std::process::Stdio;
+    // The reader is gone before the pack is even loaded, so the first write meets a closed
+    // pipe, as `occupation-coder suggest ... | head -1` does after the first line.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_occupation-coder"))
+        .args(["suggest", "--pack", pack().to_str().unwrap(), "plumber"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("CLI runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("CLI ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -96,31 +96,44 @@ pub fn read_pack_bytes(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Writes a command's output. A reader that stops early (`| head -1`) is not an error: the
+/// rest is not wanted, so the command ends quietly instead of panicking on the closed pipe.
+fn print_out(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("cannot write to standard output"),
+    }
+}
+
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Suggest { pack, title, tasks, k, json } => {
             let coder = load_pack(&pack)?;
             let suggestions = coder.suggest(&title, &tasks, k)?;
+            let mut text = String::new();
             if json {
-                println!("{}", serde_json::to_string_pretty(&suggestions)?);
+                text = serde_json::to_string_pretty(&suggestions)? + "\n";
             } else if suggestions.is_empty() {
-                println!("no suggestions: the text has no words");
+                text += "no suggestions: the text has no words\n";
             } else {
                 for s in &suggestions {
                     let path: Vec<String> = s.path.iter().map(|p| format!("{}:{:.2}", p.code, p.conditional)).collect();
-                    println!("{}  {:<50} {:>6.3}   {}", s.code, s.label, s.confidence, path.join(" > "));
+                    text += &format!("{}  {:<50} {:>6.3}   {}\n", s.code, s.label, s.confidence, path.join(" > "));
                 }
             }
+            print_out(&text)?;
         }
         Command::Code(args) => batch::run(&args)?,
         Command::Eval { pack, input } => {
             let coder = load_pack(&pack)?;
-            println!("{}", serde_json::to_string_pretty(&eval(&coder, &input)?)?);
+            print_out(&(serde_json::to_string_pretty(&eval(&coder, &input)?)? + "\n"))?;
         }
         Command::Bench(args) => bench::run(&args)?,
         Command::Info { pack } => {
             let coder = load_pack(&pack)?;
-            println!("{}", serde_json::to_string_pretty(&coder.info())?);
+            print_out(&(serde_json::to_string_pretty(&coder.info())? + "\n"))?;
         }
     }
     Ok(())
