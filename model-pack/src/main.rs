@@ -83,6 +83,8 @@ enum Command {
     },
 }
 
+/// The numeric defaults are the trainer's own (`Config::default()`), so `make packs` and a
+/// build from code train the same pack.
 #[derive(Args)]
 struct Common {
     #[arg(long, value_enum)]
@@ -94,28 +96,28 @@ struct Common {
     #[arg(long, value_enum, default_value = "pseudo")]
     strategy: CandidateStrategy,
     /// Weight multiplier of pseudo-labelled examples (`--strategy pseudo`).
-    #[arg(long, default_value_t = 0.7)]
+    #[arg(long, default_value_t = Config::default().pseudo_weight)]
     pseudo_weight: f32,
     /// Weight of a crosswalked corpus title (ESCO, O*NET, ILO) relative to the SVM's C.
-    #[arg(long, default_value_t = 0.4)]
+    #[arg(long, default_value_t = Config::default().weights.corpus_title)]
     corpus_weight: f32,
     /// SVM cost C.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = Config::default().svm.c)]
     c: f32,
-    #[arg(long, default_value_t = 20_241_206)]
+    #[arg(long, default_value_t = Config::default().seed)]
     seed: u64,
     /// Weights smaller than this in magnitude (the same for every node) are dropped from the
     /// pack: larger values make a smaller pack.
-    #[arg(long, default_value_t = 0.26)]
+    #[arg(long, default_value_t = Config::default().prune_below)]
     prune_below: f32,
     /// Hash buckets (a power of two is usual).
-    #[arg(long, default_value_t = 1 << 20)]
+    #[arg(long, default_value_t = Config::default().features.buckets)]
     buckets: u32,
     /// Features in fewer than this many of a node's examples are ignored at that node.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = Config::default().svm.min_df)]
     min_df: usize,
     /// Weight of the task words' feature block (title words weigh 1).
-    #[arg(long, default_value_t = 0.7)]
+    #[arg(long, default_value_t = Config::default().features.block_weights.task_words)]
     task_weight: f32,
     /// Character n-gram lengths from title words, e.g. `3-5`; `0-0` turns them off.
     #[arg(long, default_value = "3-4")]

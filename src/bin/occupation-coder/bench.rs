@@ -110,14 +110,14 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             cores: rayon::current_num_threads(),
         });
     }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
+    let text = if args.json {
+        serde_json::to_string_pretty(&results)? + "\n"
     } else {
-        println!("| pack | size | gzip | load | suggest top-5 median | p95 | code, 1 core | code, {} cores |", rayon::current_num_threads());
-        println!("|---|---|---|---|---|---|---|---|");
+        let mut t = format!("| pack | size | gzip | load | suggest top-5 median | p95 | code, 1 core | code, {} cores |\n", rayon::current_num_threads());
+        t += "|---|---|---|---|---|---|---|---|\n";
         for r in &results {
-            println!(
-                "| {} | {:.2} MB | {:.2} MB | {:.0} ms | {:.0} µs | {:.0} µs | {:.0} rec/s | {:.0} rec/s |",
+            t += &format!(
+                "| {} | {:.2} MB | {:.2} MB | {:.0} ms | {:.0} µs | {:.0} µs | {:.0} rec/s | {:.0} rec/s |\n",
                 r.classification,
                 r.pack_bytes as f64 / 1e6,
                 r.pack_gzip_bytes as f64 / 1e6,
@@ -128,7 +128,9 @@ pub fn run(args: &BenchArgs) -> Result<()> {
                 r.code_records_per_s_all_cores
             );
         }
-    }
+        t
+    };
+    crate::print_out(&text)?;
     Ok(())
 }
 

@@ -98,7 +98,7 @@ pub fn read_pack_bytes(path: &Path) -> Result<Vec<u8>> {
 
 /// Writes a command's output. A reader that stops early (`| head -1`) is not an error: the
 /// rest is not wanted, so the command ends quietly instead of panicking on the closed pipe.
-fn print_out(text: &str) -> Result<()> {
+pub(crate) fn print_out(text: &str) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
